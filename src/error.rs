@@ -1,0 +1,259 @@
+//! Typed errors for invalid model data and invalid runtime inputs.
+//!
+//! Every error names the tensor, the modality or factor (by position and name), the entry or
+//! column, and the offending value, and prints like pymdp's indexing:
+//! `A[1] ("reward"): column [:, 2, 0] sums to 0.97, not 1`.
+
+use core::fmt;
+
+/// Largest `|Σ − 1|` accepted for a column that should be a probability distribution.
+///
+/// This is pymdp's `validate_normalization` tolerance (`jnp.isclose(sum, 1)`: `atol = 1e-8`,
+/// `rtol = 1e-5`), loose enough for `f32` data and tight enough to catch a wrong entry.
+pub const NORMALISATION_TOLERANCE: f64 = 1e-8 + 1e-5;
+
+/// Which tensor an error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tensor {
+    /// Observation likelihood `A[m]`.
+    A,
+    /// Transition `B[f]`.
+    B,
+    /// Preferences `C[m]`.
+    C,
+    /// Initial-state prior `D[f]`.
+    D,
+    /// Policy prior (habits) `E`.
+    E,
+    /// Dirichlet concentrations over `A[m]`.
+    PA,
+    /// Dirichlet concentrations over `B[f]`.
+    PB,
+    /// Dirichlet concentrations over `D[f]`.
+    PD,
+    /// An empirical prior passed to state inference.
+    Prior,
+    /// A posterior belief over states.
+    Belief,
+    /// A categorical (probability-vector) observation.
+    Observation,
+    /// A policy posterior `q_pi`.
+    PolicyPosterior,
+    /// A policy table.
+    Policies,
+}
+
+impl Tensor {
+    fn label(self) -> &'static str {
+        match self {
+            Tensor::A => "A",
+            Tensor::B => "B",
+            Tensor::C => "C",
+            Tensor::D => "D",
+            Tensor::E => "E",
+            Tensor::PA => "pA",
+            Tensor::PB => "pB",
+            Tensor::PD => "pD",
+            Tensor::Prior => "empirical_prior",
+            Tensor::Belief => "qs",
+            Tensor::Observation => "observation",
+            Tensor::PolicyPosterior => "q_pi",
+            Tensor::Policies => "policies",
+        }
+    }
+
+    /// Whether the tensor is indexed per modality (as opposed to per factor).
+    fn per_modality(self) -> bool {
+        matches!(self, Tensor::A | Tensor::C | Tensor::PA | Tensor::Observation)
+    }
+}
+
+/// Maximum number of axes an [`Entry`] records (outcome axis plus up to 7 parents).
+pub const MAX_AXES: usize = 8;
+
+/// Position of an entry (or, with `column = true`, a column) inside a tensor, in pymdp's axis
+/// order: `A[m][o, s_1, …, s_k]`, `B[f][s', s_deps…, u]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Indices along each axis (only the first `len` are meaningful).
+    pub index: [usize; MAX_AXES],
+    /// Number of axes.
+    pub len: usize,
+    /// Whether the first axis is the normalised one and stands for a whole column (`:`).
+    pub column: bool,
+}
+
+impl Entry {
+    /// An entry with the given indices (extra axes beyond [`MAX_AXES`] are dropped).
+    pub fn new(indices: &[usize], column: bool) -> Self {
+        let mut index = [0; MAX_AXES];
+        let len = indices.len().min(MAX_AXES);
+        index[..len].copy_from_slice(&indices[..len]);
+        Entry { index, len, column }
+    }
+
+    /// The index of a vector entry.
+    pub fn at(i: usize) -> Self {
+        Entry::new(&[i], false)
+    }
+}
+
+impl fmt::Display for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[")?;
+        for k in 0..self.len {
+            if k > 0 {
+                f.write_str(", ")?;
+            }
+            if k == 0 && self.column {
+                f.write_str(":")?;
+            } else {
+                write!(f, "{}", self.index[k])?;
+            }
+        }
+        f.write_str("]")
+    }
+}
+
+/// What is wrong with a value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Problem {
+    /// A column that must sum to 1 sums to `sum` instead (beyond [`NORMALISATION_TOLERANCE`]).
+    NotNormalised {
+        /// The column's sum.
+        sum: f64,
+    },
+    /// A probability or concentration is negative.
+    Negative {
+        /// The value found.
+        value: f64,
+    },
+    /// A value is NaN or infinite.
+    NotFinite {
+        /// The value found.
+        value: f64,
+    },
+    /// A Dirichlet concentration column has no positive mass.
+    ZeroConcentration,
+    /// Runtime data has the wrong number of entries.
+    WrongLength {
+        /// The length the model requires.
+        expected: usize,
+        /// The length given.
+        found: usize,
+    },
+    /// An index (observation outcome or action) is past the end of its axis.
+    OutOfRange {
+        /// The index given.
+        value: usize,
+        /// The axis length.
+        len: usize,
+    },
+}
+
+/// An invalid tensor or input, with enough context to find it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Error {
+    /// The tensor concerned.
+    pub tensor: Tensor,
+    /// Modality or factor position (per-modality tensors use the modality, others the factor);
+    /// for batched inputs, see `agent`.
+    pub index: usize,
+    /// Name of that modality or factor (empty when not applicable).
+    pub name: &'static str,
+    /// The entry or column concerned.
+    pub entry: Entry,
+    /// Batch element concerned, for batched calls.
+    pub agent: Option<usize>,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+impl Error {
+    pub(crate) fn new(
+        tensor: Tensor,
+        index: usize,
+        name: &'static str,
+        entry: Entry,
+        problem: Problem,
+    ) -> Self {
+        Error { tensor, index, name, entry, agent: None, problem }
+    }
+
+    /// The same error, attributed to batch element `b`.
+    pub fn in_agent(mut self, b: usize) -> Self {
+        self.agent = Some(b);
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(b) = self.agent {
+            write!(f, "agent {b}: ")?;
+        }
+        let what = if self.tensor.per_modality() { "modality" } else { "factor" };
+        match self.tensor {
+            Tensor::E | Tensor::PolicyPosterior | Tensor::Policies => {
+                write!(f, "{}", self.tensor.label())?
+            }
+            _ => write!(f, "{}[{}] ({} \"{}\")", self.tensor.label(), self.index, what, self.name)?,
+        }
+        match self.problem {
+            Problem::NotNormalised { sum } => write!(
+                f,
+                ": column {} sums to {sum}, not 1 (tolerance {NORMALISATION_TOLERANCE:e})",
+                self.entry
+            ),
+            Problem::Negative { value } => {
+                write!(f, ": entry {} is negative ({value})", self.entry)
+            }
+            Problem::NotFinite { value } => {
+                write!(f, ": entry {} is not finite ({value})", self.entry)
+            }
+            Problem::ZeroConcentration => write!(
+                f,
+                ": column {} has no positive concentration",
+                self.entry
+            ),
+            Problem::WrongLength { expected, found } => {
+                write!(f, ": expected {expected} entries, found {found}")
+            }
+            Problem::OutOfRange { value, len } => write!(
+                f,
+                ": index {value} is out of range (this axis has {len} entries, 0..={})",
+                len.saturating_sub(1)
+            ),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    extern crate std;
+    use std::string::ToString;
+
+    #[test]
+    fn display_names_tensor_column_and_value() {
+        let e = Error::new(
+            Tensor::A,
+            1,
+            "reward",
+            Entry::new(&[0, 2, 0], true),
+            Problem::NotNormalised { sum: 0.97 },
+        );
+        assert_eq!(
+            e.to_string(),
+            "A[1] (modality \"reward\"): column [:, 2, 0] sums to 0.97, not 1 (tolerance 1.001e-5)"
+        );
+        let e = Error::new(Tensor::B, 0, "location", Entry::new(&[3, 1, 2], false), Problem::Negative { value: -0.5 })
+            .in_agent(4);
+        assert_eq!(
+            e.to_string(),
+            "agent 4: B[0] (factor \"location\"): entry [3, 1, 2] is negative (-0.5)"
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! `model!`, `list!` and `type_list!`.
+
+/// A value list: `list![a, b, c]` is `(a, (b, (c, ())))`, the nested tuples actinf uses for
+/// one-entry-per-modality or one-entry-per-factor data (`A`, `B`, `C`, `D`, beliefs).
+///
+/// ```
+/// let l = actinf::list![1, "two", 3.0];
+/// assert_eq!(l, (1, ("two", (3.0, ()))));
+/// ```
+#[macro_export]
+macro_rules! list {
+    () => { () };
+    ($head:expr $(, $tail:expr)* $(,)?) => { ($head, $crate::list!($($tail),*)) };
+}
+
+/// A type list: `type_list![A, B]` is `Cons<A, Cons<B, Nil>>`.
+#[macro_export]
+macro_rules! type_list {
+    () => { $crate::spec::Nil };
+    ($head:ty $(, $tail:ty)* $(,)?) => { $crate::spec::Cons<$head, $crate::type_list!($($tail),*)> };
+}
+
+/// Declares a model structure: a marker type per factor and modality, and the [`Spec`](crate::Spec).
+///
+/// ```
+/// actinf::model! {
+///     /// The T-maze: where the agent is, and which arm holds the reward.
+///     pub TMaze {
+///         factors {
+///             /// Centre, left arm, right arm, cue.
+///             Location: 4 controlled_by 4,
+///             /// Reward on the left or on the right.
+///             Context: 2,
+///         }
+///         modalities {
+///             Place: 4 depends_on [Location],
+///             Reward: 3 depends_on [Location, Context],
+///             Cue: 2 depends_on [Location, Context],
+///         }
+///     }
+/// }
+/// assert_eq!(actinf::spec::num_factors::<TMaze>(), 2);
+/// assert_eq!(actinf::spec::num_policies::<TMaze>(2), 16);
+/// ```
+///
+/// * `Name: N` declares a factor with `N` states; `controlled_by U` gives it `U` actions
+///   (default 1, uncontrolled); `depends_on [F, G]` conditions its transition on other
+///   factors too (pymdp `B_dependencies`; default: itself only, and it must include itself).
+/// * `Name: NO depends_on [F, …]` declares a modality with `NO` outcomes whose likelihood
+///   depends on the listed factors, in that axis order (pymdp `A_dependencies`).
+///
+/// Marker types are declared next to the model type, with the visibility given; put each
+/// model in its own module if two models share factor names.
+#[macro_export]
+macro_rules! model {
+    (
+        $(#[$meta:meta])*
+        $vis:vis $name:ident {
+            factors {
+                $(
+                    $(#[$fmeta:meta])*
+                    $factor:ident : $states:tt
+                    $(controlled_by $controls:tt)?
+                    $(depends_on [$($fdep:ident),* $(,)?])?
+                ),+ $(,)?
+            }
+            modalities {
+                $(
+                    $(#[$mmeta:meta])*
+                    $modality:ident : $outcomes:tt depends_on [$($mdep:ident),+ $(,)?]
+                ),+ $(,)?
+            }
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        $vis struct $name;
+
+        $crate::model!(@factors $vis [$crate::spec::Z]
+            $( [ $(#[$fmeta])* $factor $states [$($controls)?] [$($($fdep),*)?] ] )+
+        );
+        $crate::model!(@modalities $vis [$crate::spec::Z]
+            $( [ $(#[$mmeta])* $modality $outcomes [$($mdep),+] ] )+
+        );
+
+        impl $crate::Spec for $name {
+            type Factors = $crate::type_list![$($factor),+];
+            type Modalities = $crate::type_list![$($modality),+];
+            type Observation = [usize; [$($crate::model!(@unit $modality)),+].len()];
+            type Action = [usize; [$($crate::model!(@unit $factor)),+].len()];
+            const NAME: &'static str = stringify!($name);
+        }
+    };
+    (@unit $x:ident) => { () };
+    (@factors $vis:vis [$($pos:tt)*]) => {};
+    (@factors $vis:vis [$($pos:tt)*]
+        [ $(#[$fmeta:meta])* $factor:ident $states:tt [$($controls:tt)?] [$($fdep:ident),*] ]
+        $($rest:tt)*
+    ) => {
+        $(#[$fmeta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        $vis struct $factor;
+        impl $crate::Factor for $factor {
+            type States = $crate::nalgebra::Const<$states>;
+            type Controls = $crate::nalgebra::Const<{ $crate::model!(@or_one $($controls)?) }>;
+            type Position = $($pos)*;
+            type DependsOn = $crate::model!(@deps $factor [$($fdep),*]);
+            const NAME: &'static str = stringify!($factor);
+        }
+        $crate::model!(@factors $vis [$crate::spec::S<$($pos)*>] $($rest)*);
+    };
+    (@modalities $vis:vis [$($pos:tt)*]) => {};
+    (@modalities $vis:vis [$($pos:tt)*]
+        [ $(#[$mmeta:meta])* $modality:ident $outcomes:tt [$($mdep:ident),+] ]
+        $($rest:tt)*
+    ) => {
+        $(#[$mmeta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        $vis struct $modality;
+        impl $crate::Modality for $modality {
+            type Outcomes = $crate::nalgebra::Const<$outcomes>;
+            type Position = $($pos)*;
+            type DependsOn = $crate::type_list![$($mdep),+];
+            const NAME: &'static str = stringify!($modality);
+        }
+        $crate::model!(@modalities $vis [$crate::spec::S<$($pos)*>] $($rest)*);
+    };
+    (@or_one) => { 1 };
+    (@or_one $c:tt) => { $c };
+    (@deps $factor:ident []) => { $crate::type_list![$factor] };
+    (@deps $factor:ident [$($fdep:ident),+]) => { $crate::type_list![$($fdep),+] };
+}
