@@ -167,3 +167,23 @@ impl<T: Real, S: Spec, const B: usize> IndexMut<usize> for Beliefs<T, S, B> {
         &mut self.0[b]
     }
 }
+
+/// Beliefs for a batch of `B` agents: what a batched [`Agent`](crate::agent::Agent) takes as
+/// its prior or posterior. Only [`Beliefs<T, S, B>`] implements it, so one agent's
+/// [`Belief`] (or a batch of another size) is rejected with a note on adding the batch axis.
+#[diagnostic::on_unimplemented(
+    message = "expected the beliefs of a batch of {B} agents, found `{Self}`",
+    label = "this is not a `Beliefs<_, _, {B}>`",
+    note = "add the batch axis: `Beliefs::splat(q)` repeats one agent's belief {B} times, \
+            `Beliefs::from([q0, q1, …])` gives each agent its own"
+)]
+pub trait BeliefBatch<T: Real, S: Spec, const B: usize> {
+    /// The batch.
+    fn as_batch(&self) -> &Beliefs<T, S, B>;
+}
+
+impl<T: Real, S: Spec, const B: usize> BeliefBatch<T, S, B> for Beliefs<T, S, B> {
+    fn as_batch(&self) -> &Beliefs<T, S, B> {
+        self
+    }
+}

@@ -41,6 +41,8 @@ pub enum Tensor {
     PolicyPosterior,
     /// A policy table.
     Policies,
+    /// A scalar hyperparameter (γ, α); `name` says which.
+    Hyperparameter,
 }
 
 impl Tensor {
@@ -59,12 +61,16 @@ impl Tensor {
             Tensor::Observation => "observation",
             Tensor::PolicyPosterior => "q_pi",
             Tensor::Policies => "policies",
+            Tensor::Hyperparameter => "hyperparameter",
         }
     }
 
     /// Whether the tensor is indexed per modality (as opposed to per factor).
     fn per_modality(self) -> bool {
-        matches!(self, Tensor::A | Tensor::C | Tensor::PA | Tensor::Observation)
+        matches!(
+            self,
+            Tensor::A | Tensor::C | Tensor::PA | Tensor::Observation
+        )
     }
 }
 
@@ -142,6 +148,9 @@ pub enum Problem {
         /// The length given.
         found: usize,
     },
+    /// A parameter the configuration needs was not given (e.g. parameter information gain
+    /// without `pA` or `pB`).
+    Missing,
     /// An index (observation outcome or action) is past the end of its axis.
     OutOfRange {
         /// The index given.
@@ -177,7 +186,14 @@ impl Error {
         entry: Entry,
         problem: Problem,
     ) -> Self {
-        Error { tensor, index, name, entry, agent: None, problem }
+        Error {
+            tensor,
+            index,
+            name,
+            entry,
+            agent: None,
+            problem,
+        }
     }
 
     /// The same error, attributed to batch element `b`.
@@ -192,12 +208,24 @@ impl fmt::Display for Error {
         if let Some(b) = self.agent {
             write!(f, "agent {b}: ")?;
         }
-        let what = if self.tensor.per_modality() { "modality" } else { "factor" };
+        let what = if self.tensor.per_modality() {
+            "modality"
+        } else {
+            "factor"
+        };
         match self.tensor {
             Tensor::E | Tensor::PolicyPosterior | Tensor::Policies => {
                 write!(f, "{}", self.tensor.label())?
             }
-            _ => write!(f, "{}[{}] ({} \"{}\")", self.tensor.label(), self.index, what, self.name)?,
+            Tensor::Hyperparameter => write!(f, "hyperparameter `{}`", self.name)?,
+            _ => write!(
+                f,
+                "{}[{}] ({} \"{}\")",
+                self.tensor.label(),
+                self.index,
+                what,
+                self.name
+            )?,
         }
         match self.problem {
             Problem::NotNormalised { sum } => write!(
@@ -211,10 +239,12 @@ impl fmt::Display for Error {
             Problem::NotFinite { value } => {
                 write!(f, ": entry {} is not finite ({value})", self.entry)
             }
-            Problem::ZeroConcentration => write!(
-                f,
-                ": column {} has no positive concentration",
-                self.entry
+            Problem::ZeroConcentration => {
+                write!(f, ": column {} has no positive concentration", self.entry)
+            }
+            Problem::Missing => f.write_str(
+                ": required by the configuration but not set \
+                 (parameter information gain needs pA or pB)",
             ),
             Problem::WrongLength { expected, found } => {
                 write!(f, ": expected {expected} entries, found {found}")
@@ -249,8 +279,14 @@ mod tests {
             e.to_string(),
             "A[1] (modality \"reward\"): column [:, 2, 0] sums to 0.97, not 1 (tolerance 1.001e-5)"
         );
-        let e = Error::new(Tensor::B, 0, "location", Entry::new(&[3, 1, 2], false), Problem::Negative { value: -0.5 })
-            .in_agent(4);
+        let e = Error::new(
+            Tensor::B,
+            0,
+            "location",
+            Entry::new(&[3, 1, 2], false),
+            Problem::Negative { value: -0.5 },
+        )
+        .in_agent(4);
         assert_eq!(
             e.to_string(),
             "agent 4: B[0] (factor \"location\"): entry [3, 1, 2] is negative (-0.5)"

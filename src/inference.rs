@@ -79,10 +79,8 @@ pub fn infer_states_categorical<T: Real, S: Spec>(
     num_iter: usize,
 ) -> Result<Belief<T, S>, Error> {
     check_prior(prior)?;
-    let ll = <Ms<S> as ModalityList<Fs<S>>>::log_likelihood_categorical(
-        model.ln_a(),
-        obs.as_outcomes(),
-    );
+    let ll =
+        <Ms<S> as ModalityList<Fs<S>>>::log_likelihood_categorical(model.ln_a(), obs.as_outcomes());
     Ok(fpi::<T, S>(&ll, prior, num_iter))
 }
 
@@ -97,7 +95,10 @@ pub fn fpi<T: Real, S: Spec>(
     let nf = <Fs<S> as FactorList>::LEN;
     let mut ln_prior = *prior;
     for f in 0..nf {
-        ln_prior.factor_mut(f).iter_mut().for_each(|x| *x = maths::log_stable(*x));
+        ln_prior
+            .factor_mut(f)
+            .iter_mut()
+            .for_each(|x| *x = maths::log_stable(*x));
     }
     let sweeps = if nf == 1 { num_iter.min(1) } else { num_iter };
     let mut q = Belief::<T, S>::uniform();

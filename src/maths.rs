@@ -32,13 +32,20 @@ pub fn log_stable<T: Real>(x: T) -> T {
 /// `x · ln(max(x, MINVAL))`, exactly 0 where `x == 0` (pymdp's `stable_xlogx`).
 #[inline(always)]
 pub fn xlogx<T: Real>(x: T) -> T {
-    if x == T::zero() { T::zero() } else { x * log_stable(x) }
+    if x == T::zero() {
+        T::zero()
+    } else {
+        x * log_stable(x)
+    }
 }
 
 /// In-place softmax of a slice: `exp(x − max x) / Σ exp(x − max x)`.
 #[inline]
 pub fn softmax_in_place<T: Real>(x: &mut [T]) {
-    let m = x.iter().copied().fold(T::min_value().unwrap_or(-T::max_value().unwrap()), T::max);
+    let m = x
+        .iter()
+        .copied()
+        .fold(T::min_value().unwrap_or(-T::max_value().unwrap()), T::max);
     let mut s = T::zero();
     for v in x.iter_mut() {
         *v = (*v - m).exp();
@@ -84,7 +91,9 @@ pub fn entropy<T: Real, const N: usize>(p: &SVector<T, N>) -> T {
 /// Cross-entropy `−Σ p ln max(q, MINVAL)` (pymdp's `stable_cross_entropy`).
 #[inline]
 pub fn cross_entropy<T: Real, const N: usize>(p: &SVector<T, N>, q: &SVector<T, N>) -> T {
-    -p.iter().zip(q.iter()).fold(T::zero(), |a, (&x, &y)| a + x * log_stable(y))
+    -p.iter()
+        .zip(q.iter())
+        .fold(T::zero(), |a, (&x, &y)| a + x * log_stable(y))
 }
 
 /// Categorical KL divergence `KL(p‖q) = CE(p, q) − H(p)`, computed with pymdp's clipping.
@@ -138,7 +147,9 @@ pub fn digamma<T: Real>(x: T) -> T {
                         * (lit::<T>(1.0 / 252.0)
                             - inv2
                                 * (lit::<T>(1.0 / 240.0)
-                                    - inv2 * (lit::<T>(1.0 / 132.0) - inv2 * lit::<T>(691.0 / 32760.0))))));
+                                    - inv2
+                                        * (lit::<T>(1.0 / 132.0)
+                                            - inv2 * lit::<T>(691.0 / 32760.0))))));
     acc + x.ln() - lit::<T>(0.5) * inv - series
 }
 
@@ -191,8 +202,15 @@ pub fn wnorm_heuristic<T: Real, const N: usize>(alpha: &SVector<T, N>) -> SVecto
 
 /// Novelty weight of one Dirichlet column as pymdp uses it in the parameter information gain:
 /// [`wnorm_exact`] (or [`wnorm_heuristic`]) masked to the entries with positive concentration.
-pub fn novelty_weight<T: Real, const N: usize>(alpha: &SVector<T, N>, exact: bool) -> SVector<T, N> {
-    let w = if exact { wnorm_exact(alpha) } else { wnorm_heuristic(alpha) };
+pub fn novelty_weight<T: Real, const N: usize>(
+    alpha: &SVector<T, N>,
+    exact: bool,
+) -> SVector<T, N> {
+    let w = if exact {
+        wnorm_exact(alpha)
+    } else {
+        wnorm_heuristic(alpha)
+    };
     w.zip_map(alpha, |wi, ai| if ai > T::zero() { wi } else { T::zero() })
 }
 

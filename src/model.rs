@@ -110,7 +110,13 @@ pub(crate) fn check_factor_vectors<T: Real, S: Spec>(
         };
         if let Err((row, problem)) = res {
             let entry = Entry::new(&[row.unwrap_or(0)], row.is_none());
-            return Err(Error::new(tensor, f, <Fs<S> as FactorList>::name(f), entry, problem));
+            return Err(Error::new(
+                tensor,
+                f,
+                <Fs<S> as FactorList>::name(f),
+                entry,
+                problem,
+            ));
         }
     }
     Ok(())
@@ -164,7 +170,17 @@ impl<T: Real, S: Spec> Model<T, S> {
         const { crate::spec::check_spec::<S>() };
         let ln_a = <Ms<S> as ModalityList<Fs<S>>>::log_likelihood(&a);
         let h_a = <Ms<S> as ModalityList<Fs<S>>>::column_entropies(&a);
-        Model { a, ln_a, h_a, b, c, d, pa: None, pb: None, pd: None }
+        Model {
+            a,
+            ln_a,
+            h_a,
+            b,
+            c,
+            d,
+            pa: None,
+            pb: None,
+            pd: None,
+        }
     }
 
     /// Replaces `A[M]` (pymdp layout `A[m][o][s_1]…[s_k]`), checking its columns.
@@ -236,7 +252,12 @@ impl<T: Real, S: Spec> Model<T, S> {
 
     /// Sets the Dirichlet concentrations `pB` (pymdp layout; finite and non-negative).
     pub fn with_pb(mut self, pb: TransitionsInputOf<T, S>) -> Result<Self, Error> {
-        self.pb = Some(<Fs<S> as TransitionList<Fs<S>>>::from_input(&pb, Tensor::PB, 0, false)?);
+        self.pb = Some(<Fs<S> as TransitionList<Fs<S>>>::from_input(
+            &pb,
+            Tensor::PB,
+            0,
+            false,
+        )?);
         Ok(self)
     }
 

@@ -45,7 +45,8 @@ impl<T: Real, S: Spec> Categorical<T, S> {
     /// # Ok::<(), actinf::Error>(())
     /// ```
     pub fn new(input: OutcomesInputOf<T, S>) -> Result<Self, Error> {
-        let o = <Ms<S> as ModalityList<Fs<S>>>::outcomes_from_input(&input, Tensor::Observation, 0)?;
+        let o =
+            <Ms<S> as ModalityList<Fs<S>>>::outcomes_from_input(&input, Tensor::Observation, 0)?;
         <Ms<S> as ModalityList<Fs<S>>>::check_categorical(&o, 0)?;
         Ok(Categorical(o))
     }

@@ -35,11 +35,14 @@ impl<S: Spec, const L: usize, const NP: usize> fmt::Debug for Policies<S, L, NP>
 struct FullTable<S, const L: usize, const NP: usize>(core::marker::PhantomData<S>);
 impl<S: Spec, const L: usize, const NP: usize> FullTable<S, L, NP> {
     const CHECK: () = {
-        assert!(L >= 1, "policies need at least one step (policy length L >= 1)");
+        assert!(
+            L >= 1,
+            "policies need at least one step (policy length L >= 1)"
+        );
         assert!(
             NP == num_policies::<S>(L),
             "wrong policy count: NP must equal (product of the factors' action counts)^L; \
-             write it as `{ actinf::spec::num_policies::<Model>(L) }`"
+             write it as `{{ actinf::spec::num_policies::<Model>(L) }}`"
         );
     };
 }
@@ -77,7 +80,12 @@ impl<S: Spec, const L: usize, const NP: usize> Policies<S, L, NP> {
 
     /// A user-chosen set of policies, each checked against the factors' action counts.
     pub fn custom(table: [[S::Action; L]; NP]) -> Result<Self, Error> {
-        const { assert!(L >= 1 && NP >= 1, "a policy table needs L >= 1 steps and NP >= 1 policies") };
+        const {
+            assert!(
+                L >= 1 && NP >= 1,
+                "a policy table needs L >= 1 steps and NP >= 1 policies"
+            )
+        };
         for (k, policy) in table.iter().enumerate() {
             for (t, action) in policy.iter().enumerate() {
                 for (f, &u) in action.as_ref().iter().enumerate() {

@@ -79,7 +79,9 @@ pub trait DepList<Fs: FactorList>: 'static {
         q: &Fs::Beliefs<T>,
     ) -> SVector<T, NO> {
         let mut acc = SVector::<T, NO>::zeros();
-        Self::visit(x, q, T::one(), &mut |col: &SVector<T, NO>, w| acc.axpy(w, col, T::one()));
+        Self::visit(x, q, T::one(), &mut |col: &SVector<T, NO>, w| {
+            acc.axpy(w, col, T::one())
+        });
         acc
     }
 }

@@ -101,10 +101,18 @@ where
         (SVector::zeros(), R::zero_actions())
     }
     fn action_vector<T: Real>(v: &Self::ActionVectors<T>, f: usize) -> &[T] {
-        if f == 0 { v.0.as_slice() } else { R::action_vector(&v.1, f - 1) }
+        if f == 0 {
+            v.0.as_slice()
+        } else {
+            R::action_vector(&v.1, f - 1)
+        }
     }
     fn action_vector_mut<T: Real>(v: &mut Self::ActionVectors<T>, f: usize) -> &mut [T] {
-        if f == 0 { v.0.as_mut_slice() } else { R::action_vector_mut(&mut v.1, f - 1) }
+        if f == 0 {
+            v.0.as_mut_slice()
+        } else {
+            R::action_vector_mut(&mut v.1, f - 1)
+        }
     }
 
     fn from_input<T: Real>(input: &Self::Input<T>) -> Self::Beliefs<T> {
@@ -230,4 +238,3 @@ where
         <L as FactorAt<F::Position, N>>::get_mut(q)
     }
 }
-

@@ -216,7 +216,8 @@ pub trait ModalityList<Fs: FactorList>: 'static {
     /// Checks each categorical observation is a probability vector.
     fn check_categorical<T: Real>(obs: &Self::Outcomes<T>, m: usize) -> Result<(), Error>;
     /// Log-likelihood of index observations: `ll_m(s) = ln A_m[o_m, s]`, from `ln A`.
-    fn log_likelihood_index<T: Real>(ln_a: &Self::Likelihood<T>, obs: &[usize]) -> Self::Tensors<T>;
+    fn log_likelihood_index<T: Real>(ln_a: &Self::Likelihood<T>, obs: &[usize])
+    -> Self::Tensors<T>;
     /// Log-likelihood of categorical observations: `ll_m(s) = Σ_o o_m[o] ln A_m[o, s]`.
     fn log_likelihood_categorical<T: Real>(
         ln_a: &Self::Likelihood<T>,
@@ -342,10 +343,16 @@ where
         ))
     }
     fn likelihood_to_input<T: Real>(a: &Self::Likelihood<T>) -> Self::Input<T> {
-        (<M as ModalityShape<Fs>>::likelihood_to_input(&a.0), R::likelihood_to_input(&a.1))
+        (
+            <M as ModalityShape<Fs>>::likelihood_to_input(&a.0),
+            R::likelihood_to_input(&a.1),
+        )
     }
     fn uniform_likelihood<T: Real>() -> Self::Likelihood<T> {
-        (<M as ModalityShape<Fs>>::uniform_likelihood(), R::uniform_likelihood())
+        (
+            <M as ModalityShape<Fs>>::uniform_likelihood(),
+            R::uniform_likelihood(),
+        )
     }
     fn log_likelihood<T: Real>(a: &Self::Likelihood<T>) -> Self::Likelihood<T> {
         (
@@ -386,7 +393,10 @@ where
         R::check_categorical(&obs.1, m + 1)
     }
     #[inline]
-    fn log_likelihood_index<T: Real>(ln_a: &Self::Likelihood<T>, obs: &[usize]) -> Self::Tensors<T> {
+    fn log_likelihood_index<T: Real>(
+        ln_a: &Self::Likelihood<T>,
+        obs: &[usize],
+    ) -> Self::Tensors<T> {
         let o = obs[0];
         (
             <M as ModalityShape<Fs>>::reduce_columns(&ln_a.0, |c| c[o]),
@@ -414,7 +424,10 @@ where
     }
     #[inline]
     fn predict<T: Real>(a: &Self::Likelihood<T>, q: &Fs::Beliefs<T>) -> Self::Outcomes<T> {
-        (<M as ModalityShape<Fs>>::predict(&a.0, q), R::predict(&a.1, q))
+        (
+            <M as ModalityShape<Fs>>::predict(&a.0, q),
+            R::predict(&a.1, q),
+        )
     }
     fn outcomes_from_input<T: Real>(
         input: &Self::OutcomesInput<T>,
@@ -424,7 +437,10 @@ where
         if let Err((i, problem)) = validate::finite(&input.0) {
             return Err(Error::new(tensor, m, M::NAME, Entry::at(i), problem));
         }
-        Ok((SVector::from(input.0), R::outcomes_from_input(&input.1, tensor, m + 1)?))
+        Ok((
+            SVector::from(input.0),
+            R::outcomes_from_input(&input.1, tensor, m + 1)?,
+        ))
     }
     fn uniform_outcomes<T: Real>() -> Self::Outcomes<T> {
         (
@@ -451,10 +467,18 @@ where
         <M as ModalityShape<Fs>>::predict(&w.0, q).dot(&qo.0) + R::novelty(&w.1, &qo.1, q)
     }
     fn outcome<T: Real>(o: &Self::Outcomes<T>, m: usize) -> &[T] {
-        if m == 0 { o.0.as_slice() } else { R::outcome(&o.1, m - 1) }
+        if m == 0 {
+            o.0.as_slice()
+        } else {
+            R::outcome(&o.1, m - 1)
+        }
     }
     fn outcome_mut<T: Real>(o: &mut Self::Outcomes<T>, m: usize) -> &mut [T] {
-        if m == 0 { o.0.as_mut_slice() } else { R::outcome_mut(&mut o.1, m - 1) }
+        if m == 0 {
+            o.0.as_mut_slice()
+        } else {
+            R::outcome_mut(&mut o.1, m - 1)
+        }
     }
 }
 
@@ -497,7 +521,9 @@ where
     ) -> &mut <M as ModalityShape<Fs>>::Likelihood<T> {
         &mut a.0
     }
-    fn outcomes_mut<T: Real>(o: &mut Self::Outcomes<T>) -> &mut <M as ModalityShape<Fs>>::Column<T> {
+    fn outcomes_mut<T: Real>(
+        o: &mut Self::Outcomes<T>,
+    ) -> &mut <M as ModalityShape<Fs>>::Column<T> {
         &mut o.0
     }
 }

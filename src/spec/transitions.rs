@@ -122,11 +122,9 @@ where
     F::DependsOn: DepList<Fs>,
     R: TransitionList<Fs>,
 {
-    const SELF_DEPENDENT: bool = (<F::DependsOn as DepList<Fs>>::MASK
-        >> <F::Position as Pos>::INDEX)
-        & 1
-        == 1
-        && R::SELF_DEPENDENT;
+    const SELF_DEPENDENT: bool =
+        (<F::DependsOn as DepList<Fs>>::MASK >> <F::Position as Pos>::INDEX) & 1 == 1
+            && R::SELF_DEPENDENT;
     const DISTINCT_DEPS: bool = <F::DependsOn as DepList<Fs>>::DISTINCT && R::DISTINCT_DEPS;
     type Transitions<T: Real> = (<F as FactorShape<Fs>>::Transition<T>, R::Transitions<T>);
     type Input<T: Real> = (<F as FactorShape<Fs>>::Input<T>, R::Input<T>);
@@ -240,7 +238,8 @@ where
         q_next: &Fs::Beliefs<T>,
     ) -> T {
         let wq = <F::DependsOn as DepList<Fs>>::contract_columns(&w.0[action[0]], q_prev);
-        wq.dot(<Fs as HasFactor<F, N>>::get(q_next)) + R::novelty(&w.1, &action[1..], q_prev, q_next)
+        wq.dot(<Fs as HasFactor<F, N>>::get(q_next))
+            + R::novelty(&w.1, &action[1..], q_prev, q_next)
     }
     fn check_action(action: &[usize], f: usize) -> Result<(), Error> {
         let u = action.first().copied().unwrap_or(usize::MAX);
