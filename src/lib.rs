@@ -50,6 +50,7 @@ pub mod agent;
 pub mod belief;
 pub mod config;
 pub mod control;
+pub mod envs;
 pub mod error;
 pub mod inference;
 mod macros;

@@ -1,0 +1,3 @@
+//! Generative processes (environments) that agents act in.
+
+pub mod tmaze;

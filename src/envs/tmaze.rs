@@ -1,0 +1,213 @@
+//! pymdp's classic T-maze (`pymdp.envs.TMaze`): a cue tells which arm holds the reward.
+//!
+//! Locations: centre 0, left arm 1, right arm 2, cue 3, middle 4. Action `a` means "go to
+//! location `a`"; the allowed moves are centre↔cue, centre↔middle, middle↔left and
+//! middle↔right (any other move leaves the agent where it is). The context says which arm is
+//! rewarded: 0 = left, 1 = right. Three modalities: the location (seen exactly), the reward
+//! (`[none, reward, punishment]`, only in the arms) and the cue (`[none, cue-left, cue-right]`,
+//! only at the cue location, correct with probability `cue_validity`).
+//!
+//! The same tensors serve as the environment's generative process and as the agent's model,
+//! as in pymdp's T-maze demo. To reach the reward an agent must go cue → centre → middle →
+//! arm, so it needs policies of length 3 to see the payoff of visiting the cue first.
+
+use rand::Rng;
+
+use crate::action::sample_index;
+use crate::error::Error;
+use crate::model::Model;
+use crate::real::{Real, lit};
+use crate::spec::{FactorList, ModalityList};
+use crate::types::OutcomesOf;
+
+crate::model! {
+    /// pymdp's classic T-maze: 5 locations, 2 reward contexts, location/reward/cue modalities.
+    pub TMaze {
+        factors {
+            /// Centre 0, left arm 1, right arm 2, cue 3, middle 4; action `a` = go to `a`.
+            Location: 5 controlled_by 5,
+            /// Which arm is rewarded: 0 = left, 1 = right.
+            Context: 2,
+        }
+        modalities {
+            /// The location, observed exactly.
+            Place: 5 depends_on [Location],
+            /// `[none, reward, punishment]`.
+            Reward: 3 depends_on [Location, Context],
+            /// `[none, cue-left, cue-right]`.
+            Cue: 3 depends_on [Location, Context],
+        }
+    }
+}
+
+/// Centre location.
+pub const CENTRE: usize = 0;
+/// Left arm.
+pub const LEFT: usize = 1;
+/// Right arm.
+pub const RIGHT: usize = 2;
+/// Cue location.
+pub const CUE: usize = 3;
+/// Middle location (between centre and the arms).
+pub const MIDDLE: usize = 4;
+/// Location names, by index.
+pub const LOCATION_NAMES: [&str; 5] = ["centre", "left", "right", "cue", "middle"];
+/// Reward outcome names.
+pub const REWARD_NAMES: [&str; 3] = ["none", "reward", "punishment"];
+/// Cue outcome names.
+pub const CUE_NAMES: [&str; 3] = ["none", "cue-left", "cue-right"];
+
+/// T-maze parameters, with pymdp's defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TMazeParams {
+    /// Probability of reward in the correct arm (`reward_probability`, default 1).
+    pub reward_probability: f64,
+    /// Probability of punishment in the wrong arm (`punishment_probability`, default 1).
+    pub punishment_probability: f64,
+    /// Probability that the cue points to the correct arm (`cue_validity`, default 0.95).
+    pub cue_validity: f64,
+}
+
+impl Default for TMazeParams {
+    fn default() -> Self {
+        TMazeParams {
+            reward_probability: 1.0,
+            punishment_probability: 1.0,
+            cue_validity: 0.95,
+        }
+    }
+}
+
+fn allowed(from: usize, to: usize) -> bool {
+    let edge = |a, b| (from == a && to == b) || (from == b && to == a);
+    from == to
+        || edge(CENTRE, CUE)
+        || edge(CENTRE, MIDDLE)
+        || edge(MIDDLE, LEFT)
+        || edge(MIDDLE, RIGHT)
+}
+
+/// The T-maze's `A`, `B`, `D` (location at the centre, context uniform) and the demo's
+/// preferences `C[reward] = [0, 2, −3]`, as a validated model.
+///
+/// ```
+/// use actinf::envs::tmaze::{TMazeParams, model};
+/// let m = model::<f64>(TMazeParams::default())?;
+/// assert_eq!(m.d().1.0[1], 0.5);
+/// # Ok::<(), actinf::Error>(())
+/// ```
+pub fn model<T: Real>(p: TMazeParams) -> Result<Model<T, TMaze>, Error> {
+    let (r, q, v) = (
+        lit::<T>(p.reward_probability),
+        lit::<T>(p.punishment_probability),
+        lit::<T>(p.cue_validity),
+    );
+    let (zero, one) = (T::zero(), T::one());
+    let place: [[T; 5]; 5] =
+        core::array::from_fn(|o| core::array::from_fn(|s| if o == s { one } else { zero }));
+    let mut reward = [[[zero; 2]; 5]; 3];
+    let mut cue = [[[zero; 2]; 5]; 3];
+    for loc in 0..5 {
+        for ctx in 0..2 {
+            match loc {
+                LEFT | RIGHT => {
+                    if loc == ctx + 1 {
+                        reward[1][loc][ctx] = r;
+                        reward[0][loc][ctx] = one - r;
+                    } else {
+                        reward[2][loc][ctx] = q;
+                        reward[0][loc][ctx] = one - q;
+                    }
+                }
+                _ => reward[0][loc][ctx] = one,
+            }
+            if loc == CUE {
+                cue[ctx + 1][loc][ctx] = v;
+                cue[2 - ctx][loc][ctx] = one - v;
+            } else {
+                cue[0][loc][ctx] = one;
+            }
+        }
+    }
+    // B[location][to][from][action]
+    let b_loc: [[[T; 5]; 5]; 5] = core::array::from_fn(|to| {
+        core::array::from_fn(|from| {
+            core::array::from_fn(|a| {
+                let dest = if allowed(from, a) { a } else { from };
+                if dest == to { one } else { zero }
+            })
+        })
+    });
+    let b_ctx = [[[one], [zero]], [[zero], [one]]];
+    Model::new(
+        crate::list![place, reward, cue],
+        crate::list![b_loc, b_ctx],
+        crate::list![[zero; 5], [zero, lit(2.0), lit(-3.0)], [zero; 3]],
+        crate::list![[one, zero, zero, zero, zero], [lit(0.5), lit(0.5)]],
+    )
+}
+
+/// The T-maze as an environment: a hidden location and context, observations sampled from `A`.
+#[derive(Clone, Debug)]
+pub struct TMazeEnv<T: Real> {
+    process: Model<T, TMaze>,
+    location: usize,
+    context: usize,
+}
+
+impl<T: Real> TMazeEnv<T> {
+    /// A maze with the given parameters, the agent at the centre, reward in arm `context + 1`.
+    pub fn new(params: TMazeParams, context: usize) -> Result<Self, Error> {
+        Ok(TMazeEnv {
+            process: model(params)?,
+            location: CENTRE,
+            context: context.min(1),
+        })
+    }
+
+    /// Starts a new trial: back to the centre with a context drawn uniformly (or the given
+    /// one), and returns the first observation.
+    pub fn reset<R: Rng + ?Sized>(&mut self, context: Option<usize>, rng: &mut R) -> [usize; 3] {
+        self.location = CENTRE;
+        self.context = context.map_or_else(|| (rng.next_u32() & 1) as usize, |c| c.min(1));
+        self.observe(rng)
+    }
+
+    /// Moves (`action[0]` = target location; `action[1]` must be 0) and returns the new
+    /// observation. Disallowed moves leave the agent in place.
+    pub fn step<R: Rng + ?Sized>(&mut self, action: &[usize; 2], rng: &mut R) -> [usize; 3] {
+        let to = action[0].min(4);
+        if allowed(self.location, to) {
+            self.location = to;
+        }
+        self.observe(rng)
+    }
+
+    /// The hidden state `[location, context]`.
+    pub fn state(&self) -> [usize; 2] {
+        [self.location, self.context]
+    }
+
+    fn observe<R: Rng + ?Sized>(&self, rng: &mut R) -> [usize; 3] {
+        let mut q = crate::Belief::<T, TMaze>::uniform();
+        for (f, s) in [self.location, self.context].into_iter().enumerate() {
+            let v = q.factor_mut(f);
+            v.iter_mut().for_each(|x| *x = T::zero());
+            v[s] = T::one();
+        }
+        let qo: OutcomesOf<T, TMaze> = <<TMaze as crate::Spec>::Modalities as ModalityList<
+            <TMaze as crate::Spec>::Factors,
+        >>::predict(self.process.a(), &q.0);
+        let mut obs = [0usize; 3];
+        for (m, o) in obs.iter_mut().enumerate() {
+            *o = sample_index(
+                <<TMaze as crate::Spec>::Modalities as ModalityList<
+                    <TMaze as crate::Spec>::Factors,
+                >>::outcome(&qo, m),
+                rng,
+            );
+        }
+        let _ = <<TMaze as crate::Spec>::Factors as FactorList>::LEN;
+        obs
+    }
+}
