@@ -207,6 +207,21 @@ impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize> Agent<T,
         })
     }
 
+    /// `B` agents sharing `model` and `config`, with a given policy table of any size `NP`
+    /// (e.g. a subset from [`Policies::custom`]).
+    pub fn with_policy_table(
+        model: Model<T, S>,
+        config: Config<T>,
+        policies: Policies<S, L, NP>,
+    ) -> Result<Self, Error> {
+        const { assert!(B >= 1, "an agent batch needs B >= 1") };
+        let member = Member::new(model, config)?;
+        Ok(Agent {
+            members: core::array::from_fn(|_| member.clone()),
+            policies,
+        })
+    }
+
     /// Replaces the policy table (e.g. a custom subset from [`Policies::custom`]).
     pub fn with_policies(mut self, policies: Policies<S, L, NP>) -> Self {
         self.policies = policies;

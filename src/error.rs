@@ -82,7 +82,7 @@ pub const MAX_AXES: usize = 8;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// Indices along each axis (only the first `len` are meaningful).
-    pub index: [usize; MAX_AXES],
+    pub index: [u32; MAX_AXES],
     /// Number of axes.
     pub len: usize,
     /// Whether the first axis is the normalised one and stands for a whole column (`:`).
@@ -92,9 +92,11 @@ pub struct Entry {
 impl Entry {
     /// An entry with the given indices (extra axes beyond [`MAX_AXES`] are dropped).
     pub fn new(indices: &[usize], column: bool) -> Self {
-        let mut index = [0; MAX_AXES];
+        let mut index = [0u32; MAX_AXES];
         let len = indices.len().min(MAX_AXES);
-        index[..len].copy_from_slice(&indices[..len]);
+        for (slot, &i) in index.iter_mut().zip(&indices[..len]) {
+            *slot = u32::try_from(i).unwrap_or(u32::MAX);
+        }
         Entry { index, len, column }
     }
 

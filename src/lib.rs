@@ -39,6 +39,8 @@
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+// Batch loops index several parallel arrays (observations, priors, agents) by `b`.
+#![allow(clippy::needless_range_loop)]
 
 #[cfg(feature = "std")]
 extern crate std;

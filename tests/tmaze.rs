@@ -32,6 +32,7 @@ fn close(got: &[f64], want: &[f64], tol: f64, what: &str) {
 }
 
 type TMazeAgent = Agent<f64, TMaze, 3, 125>;
+type Step = ([[usize; 2]; 1], Beliefs<f64, TMaze, 1>);
 
 #[test]
 fn model_tensors_equal_pymdp_tmaze() {
@@ -88,7 +89,7 @@ fn replayed_episode_matches_pymdp_step_by_step() {
 
     let steps = fx["outputs"]["steps"].as_array().unwrap();
     let mut prior = agent.initial_prior();
-    let mut prev: Option<([[usize; 2]; 1], Beliefs<f64, TMaze, 1>)> = None;
+    let mut prev: Option<Step> = None;
     for step in steps {
         let t = step["t"].as_u64().unwrap();
         if let Some((action, qs)) = prev {

@@ -160,7 +160,7 @@ where
                     let mut entry =
                         validate::entry_of(&[row.unwrap_or(0)], j, deps, dim, row.is_none());
                     if entry.len < crate::error::MAX_AXES {
-                        entry.index[entry.len] = u;
+                        entry.index[entry.len] = u32::try_from(u).unwrap_or(u32::MAX);
                         entry.len += 1;
                     }
                     return Err(Error::new(tensor, f, F::NAME, entry, problem));

@@ -1,0 +1,805 @@
+//! Parity of policy inference and action selection with pymdp 1.0.4 (JAX, float64).
+//!
+//! Every expected number is read from the JSON fixtures in `tests/fixtures/` (produced by
+//! pymdp itself, see `/work/shared/fixtures/README.md`), or derived in this file from
+//! fixture inputs (e.g. the flattened-action decoding of `infer_policies_action_deps`).
+//!
+//! Covered:
+//! * `infer_policies_*`: `q_pi` and `neg_efe` for every flag variant, the policy table, and
+//!   the per-policy, per-step EFE terms (`Agent::efe_terms`);
+//! * `infer_policies_action_deps`: pymdp's `B_action_dependencies` are not expressible in
+//!   actinf (one control per factor), so the test runs the fixture's *flattened* equivalent
+//!   model (factor 1 with 6 flat actions) over the fixture's 6-policy table;
+//! * `sample_action_*`: deterministic full / marginal selection, action marginals, and the
+//!   distributions stochastic selection draws from.
+
+use actinf::action::{self, action_marginals, sharpen_in_place};
+use actinf::config::{ActionSelection, SamplingMode};
+use actinf::control::{EfeModel, Terms, policy_posterior};
+use actinf::policy::Policies;
+use actinf::spec::{FactorList, ModalityList, Spec, num_factors, num_modalities};
+use actinf::{Agent, Belief, Beliefs, Config, Model, list};
+use nalgebra::SVector;
+use rand::{SeedableRng, rngs::SmallRng};
+use serde_json::Value;
+
+/// Absolute tolerance for float64 fixtures (README: an independent re-implementation agrees
+/// to 1e-13).
+const TOL: f64 = 1e-10;
+
+// ---------------------------------------------------------------------------------------
+// JSON helpers
+// ---------------------------------------------------------------------------------------
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(v["case"], name, "fixture {path} has the wrong case name");
+    v
+}
+
+fn shape_of(v: &Value) -> Vec<usize> {
+    v["shape"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array object: {v}"))
+        .iter()
+        .map(|x| x.as_u64().expect("shape entry") as usize)
+        .collect()
+}
+
+fn f64s(v: &Value) -> Vec<f64> {
+    v["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array object: {v}"))
+        .iter()
+        .map(|x| x.as_f64().expect("numeric entry"))
+        .collect()
+}
+
+fn usizes(v: &Value) -> Vec<usize> {
+    let items = match v.get("data") {
+        Some(d) => d.as_array().expect("data"),
+        None => v
+            .as_array()
+            .unwrap_or_else(|| panic!("not an int list: {v}")),
+    };
+    items
+        .iter()
+        .map(|x| x.as_u64().expect("integer entry") as usize)
+        .collect()
+}
+
+/// A nested fixed-size array of `f64`, built from row-major data.
+trait Nested: Sized {
+    const SIZE: usize;
+    fn push_shape(out: &mut Vec<usize>);
+    fn from_flat(d: &[f64]) -> Self;
+}
+
+impl Nested for f64 {
+    const SIZE: usize = 1;
+    fn push_shape(_: &mut Vec<usize>) {}
+    fn from_flat(d: &[f64]) -> Self {
+        d[0]
+    }
+}
+
+impl<X: Nested, const N: usize> Nested for [X; N] {
+    const SIZE: usize = N * X::SIZE;
+    fn push_shape(out: &mut Vec<usize>) {
+        out.push(N);
+        X::push_shape(out);
+    }
+    fn from_flat(d: &[f64]) -> Self {
+        core::array::from_fn(|i| X::from_flat(&d[i * X::SIZE..(i + 1) * X::SIZE]))
+    }
+}
+
+/// Loads a fixture array into a nested Rust array, checking that its shape is exactly the
+/// shape the declared model expects (so a wrong `depends_on` or size fails here).
+fn load<X: Nested>(v: &Value) -> X {
+    let mut want = Vec::new();
+    X::push_shape(&mut want);
+    assert_eq!(
+        shape_of(v),
+        want,
+        "fixture array shape vs declared model shape"
+    );
+    assert_eq!(v["dtype"], "float64");
+    let d = f64s(v);
+    assert_eq!(d.len(), X::SIZE);
+    X::from_flat(&d)
+}
+
+/// Compares two float slices entry by entry; panics listing every mismatch.
+fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    let bad: Vec<String> = got
+        .iter()
+        .zip(want)
+        .enumerate()
+        .filter(|(_, (g, w))| {
+            let d = (*g - *w).abs();
+            d.is_nan() || d > tol
+        })
+        .map(|(i, (g, w))| {
+            format!(
+                "  [{i}] expected {w:.17e}, got {g:.17e} (diff {:.3e})",
+                g - w
+            )
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{what}: {} of {} entries differ by more than {tol:e}:\n{}",
+        bad.len(),
+        got.len(),
+        bad.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Generic checks
+// ---------------------------------------------------------------------------------------
+
+/// The declared spec has the fixture's numbers of states, outcomes and controls.
+fn check_structure<S: Spec>(fx: &Value) {
+    let inputs = &fx["inputs"];
+    let (ns, no, nu) = (
+        &inputs["num_states"],
+        &inputs["num_obs"],
+        &inputs["num_controls"],
+    );
+    let ns = usizes(ns);
+    let no = usizes(no);
+    let nu = usizes(nu);
+    assert_eq!(num_factors::<S>(), ns.len(), "number of factors");
+    assert_eq!(num_modalities::<S>(), no.len(), "number of modalities");
+    for f in 0..ns.len() {
+        assert_eq!(
+            <S::Factors as FactorList>::states(f),
+            ns[f],
+            "states of f{f}"
+        );
+        assert_eq!(
+            <S::Factors as FactorList>::controls(f),
+            nu[f],
+            "controls of f{f}"
+        );
+    }
+    for (m, &n) in no.iter().enumerate() {
+        assert_eq!(
+            <S::Modalities as ModalityList<S::Factors>>::outcomes(m),
+            n,
+            "outcomes of m{m}"
+        );
+    }
+}
+
+/// The policy table equals the fixture's `(NP, L, F)` int array exactly.
+fn check_policy_table<S: Spec, const L: usize, const NP: usize>(
+    what: &str,
+    table: &[[S::Action; L]; NP],
+    fixture_policies: &Value,
+) {
+    let nf = num_factors::<S>();
+    assert_eq!(shape_of(fixture_policies), vec![NP, L, nf], "{what}: shape");
+    let want = usizes(fixture_policies);
+    let got: Vec<usize> = table
+        .iter()
+        .flat_map(|p| p.iter().flat_map(|a| a.as_ref().iter().copied()))
+        .collect();
+    for k in 0..NP {
+        let g = &got[k * L * nf..(k + 1) * L * nf];
+        let w = &want[k * L * nf..(k + 1) * L * nf];
+        assert_eq!(g, w, "{what}: policy {k} (flattened (L, F) rows)");
+    }
+}
+
+/// `q_pi` / `neg_efe` of every flag variant, the policy table and the per-term breakdown.
+///
+/// `customize` adds what `Agent::new` cannot take directly (time-varying `C`).
+fn check_infer_policies<S: Spec, const L: usize, const NP: usize>(
+    fx: &Value,
+    model: &Model<f64, S>,
+    qs: Belief<f64, S>,
+    customize: impl Fn(Agent<f64, S, L, NP>) -> Agent<f64, S, L, NP>,
+) {
+    check_structure::<S>(fx);
+    let gamma = fx["params"]["gamma"].as_f64().unwrap();
+    assert_eq!(fx["params"]["policy_len"].as_u64().unwrap() as usize, L);
+    let e: [f64; NP] = load(&fx["inputs"]["E"]);
+    let batch = Beliefs::<f64, S, 1>::splat(qs);
+
+    let variants = fx["outputs"]["variants"].as_object().unwrap();
+    assert!(!variants.is_empty());
+    for (name, v) in variants {
+        let flags = &v["flags"];
+        let flag = |k: &str| flags[k].as_bool().unwrap_or_else(|| panic!("flag {k}"));
+        let config = Config::default()
+            .gamma(gamma)
+            .use_utility(flag("use_utility"))
+            .use_states_info_gain(flag("use_states_info_gain"))
+            .use_param_info_gain(flag("use_param_info_gain"));
+        let agent = Agent::<f64, S, L, NP>::new(model.clone(), config)
+            .unwrap_or_else(|err| panic!("{name}: building the agent failed: {err}"));
+        let agent = agent
+            .with_e(e)
+            .unwrap_or_else(|err| panic!("{name}: setting E failed: {err}"));
+        let agent = customize(agent);
+
+        check_policy_table::<S, L, NP>(
+            &format!("{name}: policy table"),
+            agent.policies().table(),
+            &fx["outputs"]["policies"],
+        );
+
+        let (q_pi, neg_efe) = agent
+            .infer_policies(&batch)
+            .unwrap_or_else(|err| panic!("{name}: infer_policies failed: {err}"));
+        assert_close(
+            &format!("{name}: neg_efe"),
+            neg_efe[0].as_slice(),
+            &f64s(&v["neg_efe"]),
+            TOL,
+        );
+        assert_close(
+            &format!("{name}: q_pi"),
+            q_pi[0].as_slice(),
+            &f64s(&v["q_pi"]),
+            TOL,
+        );
+    }
+
+    // Per-term breakdown: needs the novelty weights, so parameter information gain on.
+    let config = Config::default().gamma(gamma).use_param_info_gain(true);
+    let agent = Agent::<f64, S, L, NP>::new(model.clone(), config)
+        .expect("agent with parameter information gain");
+    let agent = customize(agent.with_e(e).expect("E"));
+    let terms = agent.efe_terms(0, &qs);
+    let ppt = &fx["outputs"]["per_policy_terms"];
+    let pick = |f: &dyn Fn(&actinf::control::EfeTerms<f64>) -> f64| -> Vec<f64> {
+        terms.iter().flat_map(|p| p.iter().map(f)).collect()
+    };
+    for (key, got) in [
+        ("utility", pick(&|t| t.utility)),
+        ("states_info_gain", pick(&|t| t.states_info_gain)),
+        ("neg_pA_info_gain", pick(&|t| t.neg_pa_info_gain)),
+        ("neg_pB_info_gain", pick(&|t| t.neg_pb_info_gain)),
+    ] {
+        assert_eq!(
+            shape_of(&ppt[key]),
+            vec![NP, L],
+            "per_policy_terms.{key} shape"
+        );
+        assert_close(
+            &format!("per_policy_terms.{key} (flattened [policy, t])"),
+            &got,
+            &f64s(&ppt[key]),
+            TOL,
+        );
+    }
+    // The terms add up to the all-flags neg_efe of the fixture, when recorded.
+    if let Some(v) = variants.get("all_with_param_info_gain") {
+        let sums: Vec<f64> = terms
+            .iter()
+            .map(|p| p.iter().map(|t| t.neg_efe()).sum())
+            .collect();
+        assert_close(
+            "sum_t efe_terms.neg_efe() vs all_with_param_info_gain.neg_efe",
+            &sums,
+            &f64s(&v["neg_efe"]),
+            TOL,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Models
+// ---------------------------------------------------------------------------------------
+
+/// `infer_policies_len{1,2,3}` and `_time_varying_C`: num_states [3, 2], num_controls [3, 1],
+/// num_obs [3, 2], A_dependencies [[0, 1], [0, 1]], B_dependencies [[0], [1]].
+mod dense {
+    actinf::model! {
+        pub Dense {
+            factors { F0: 3 controlled_by 3, F1: 2 }
+            modalities { M0: 3 depends_on [F0, F1], M1: 2 depends_on [F0, F1] }
+        }
+    }
+    pub const A_DEPS: &[&[usize]] = &[&[0, 1], &[0, 1]];
+    pub const B_DEPS: &[&[usize]] = &[&[0], &[1]];
+}
+
+/// `infer_policies_bdeps_sparseA`: num_obs [3, 4], A_dependencies [[0], [0, 1]],
+/// B_dependencies [[0], [0, 1]].
+mod sparse {
+    actinf::model! {
+        pub Sparse {
+            factors { F0: 3 controlled_by 3, F1: 2 depends_on [F0, F1] }
+            modalities { M0: 3 depends_on [F0], M1: 4 depends_on [F0, F1] }
+        }
+    }
+    pub const A_DEPS: &[&[usize]] = &[&[0], &[0, 1]];
+    pub const B_DEPS: &[&[usize]] = &[&[0], &[0, 1]];
+}
+
+/// `infer_policies_action_deps`, flattened: factor 1's two control factors (3 × 2) become
+/// one axis of 6 flat actions. num_obs [3, 2], A_dependencies [[0, 1], [1]].
+mod flat {
+    actinf::model! {
+        pub Flat {
+            factors { F0: 3 controlled_by 3, F1: 2 controlled_by 6 }
+            modalities { M0: 3 depends_on [F0, F1], M1: 2 depends_on [F1] }
+        }
+    }
+    pub const A_DEPS: &[&[usize]] = &[&[0, 1], &[1]];
+    pub const B_DEPS: &[&[usize]] = &[&[0], &[1]];
+}
+
+/// `sample_action_2ctrl_len1`: two controllable factors, 3 and 2 actions.
+mod two_ctrl {
+    actinf::model! {
+        pub TwoCtrl {
+            factors { Fa: 3 controlled_by 3, Fb: 2 controlled_by 2 }
+            modalities { Dummy: 2 depends_on [Fa] }
+        }
+    }
+}
+
+/// `sample_action_1ctrl_len2`: one controllable factor (3 actions), one uncontrolled.
+mod one_ctrl {
+    actinf::model! {
+        pub OneCtrl {
+            factors { Fa: 3 controlled_by 3, Fb: 2 }
+            modalities { Dummy: 2 depends_on [Fa] }
+        }
+    }
+}
+
+fn deps_of(v: &Value) -> Vec<Vec<usize>> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as usize)
+                .collect()
+        })
+        .collect()
+}
+
+fn check_deps(fx: &Value, a_deps: &[&[usize]], b_deps: &[&[usize]]) {
+    let want_a: Vec<Vec<usize>> = a_deps.iter().map(|d| d.to_vec()).collect();
+    let want_b: Vec<Vec<usize>> = b_deps.iter().map(|d| d.to_vec()).collect();
+    assert_eq!(
+        deps_of(&fx["inputs"]["A_dependencies"]),
+        want_a,
+        "A_dependencies"
+    );
+    assert_eq!(
+        deps_of(&fx["inputs"]["B_dependencies"]),
+        want_b,
+        "B_dependencies"
+    );
+}
+
+fn dense_model(fx: &Value) -> Model<f64, dense::Dense> {
+    check_deps(fx, dense::A_DEPS, dense::B_DEPS);
+    let i = &fx["inputs"];
+    let c = &i["C"];
+    // For time-varying C the model's own C is step 0 (the per-step C is set on the agent).
+    let c0: [f64; 3] = if shape_of(&c[0]).len() == 2 {
+        load::<[[f64; 3]; 2]>(&c[0])[0]
+    } else {
+        load(&c[0])
+    };
+    let c1: [f64; 2] = if shape_of(&c[1]).len() == 2 {
+        load::<[[f64; 2]; 2]>(&c[1])[0]
+    } else {
+        load(&c[1])
+    };
+    Model::<f64, dense::Dense>::new(
+        list![load(&i["A"][0]), load(&i["A"][1])],
+        list![load(&i["B"][0]), load(&i["B"][1])],
+        list![c0, c1],
+        list![[1.0 / 3.0; 3], [0.5; 2]],
+    )
+    .expect("dense model")
+    .with_pa(list![load(&i["pA"][0]), load(&i["pA"][1])])
+    .expect("pA")
+    .with_pb(list![load(&i["pB"][0]), load(&i["pB"][1])])
+    .expect("pB")
+}
+
+fn dense_qs(fx: &Value) -> Belief<f64, dense::Dense> {
+    let q = &fx["inputs"]["qs"];
+    Belief::new(list![load(&q[0]), load(&q[1])]).expect("qs")
+}
+
+// ---------------------------------------------------------------------------------------
+// infer_policies
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn infer_policies_len1() {
+    let fx = fixture("infer_policies_len1");
+    let model = dense_model(&fx);
+    check_infer_policies::<dense::Dense, 1, 3>(&fx, &model, dense_qs(&fx), |a| a);
+}
+
+#[test]
+fn infer_policies_len2() {
+    let fx = fixture("infer_policies_len2");
+    let model = dense_model(&fx);
+    check_infer_policies::<dense::Dense, 2, 9>(&fx, &model, dense_qs(&fx), |a| a);
+}
+
+#[test]
+fn infer_policies_len3() {
+    let fx = fixture("infer_policies_len3");
+    let model = dense_model(&fx);
+    check_infer_policies::<dense::Dense, 3, 27>(&fx, &model, dense_qs(&fx), |a| a);
+}
+
+#[test]
+#[allow(non_snake_case)]
+fn infer_policies_time_varying_C() {
+    let fx = fixture("infer_policies_time_varying_C");
+    let c = &fx["inputs"]["C"];
+    assert_eq!(shape_of(&c[0]), vec![2, 3], "C[0] is (policy_len, No)");
+    let c0: [[f64; 3]; 2] = load(&c[0]);
+    let c1: [[f64; 2]; 2] = load(&c[1]);
+    let model = dense_model(&fx);
+    check_infer_policies::<dense::Dense, 2, 9>(&fx, &model, dense_qs(&fx), |a| {
+        a.with_c_per_step([list![c0[0], c1[0]], list![c0[1], c1[1]]])
+            .expect("per-step C")
+    });
+}
+
+#[test]
+#[allow(non_snake_case)]
+fn infer_policies_bdeps_sparseA() {
+    let fx = fixture("infer_policies_bdeps_sparseA");
+    check_deps(&fx, sparse::A_DEPS, sparse::B_DEPS);
+    let i = &fx["inputs"];
+    let model = Model::<f64, sparse::Sparse>::new(
+        list![load(&i["A"][0]), load(&i["A"][1])],
+        list![load(&i["B"][0]), load(&i["B"][1])],
+        list![load(&i["C"][0]), load(&i["C"][1])],
+        list![[1.0 / 3.0; 3], [0.5; 2]],
+    )
+    .expect("sparse model")
+    .with_pa(list![load(&i["pA"][0]), load(&i["pA"][1])])
+    .expect("pA")
+    .with_pb(list![load(&i["pB"][0]), load(&i["pB"][1])])
+    .expect("pB");
+    let q = &i["qs"];
+    let qs = Belief::new(list![load(&q[0]), load(&q[1])]).expect("qs");
+    check_infer_policies::<sparse::Sparse, 2, 9>(&fx, &model, qs, |a| a);
+}
+
+/// pymdp's `B_action_dependencies` (factor 1 driven by control factors 0 and 1) has no
+/// counterpart in actinf: a factor has exactly one action axis and a policy one action per
+/// factor. The fixture also records the *flattened* equivalent model (pymdp's own internal
+/// representation), which actinf can express: factor 1 with 3 × 2 = 6 flat actions, over
+/// the 6 policies built from the product of the original control factors. That model is
+/// tested here, both through the low-level EFE evaluator with the fixture's 6-policy table
+/// and through an `Agent` with the full 3 × 6 = 18-policy table (which contains those 6).
+#[test]
+fn infer_policies_action_deps() {
+    let fx = fixture("infer_policies_action_deps");
+    check_deps(&fx, flat::A_DEPS, flat::B_DEPS);
+    let (i, o) = (&fx["inputs"], &fx["outputs"]);
+
+    // --- the flattening itself, derived here from the fixture's inputs --------------------
+    let nu_multi = usizes(&i["num_controls"]); // original control factors [3, 2]
+    assert_eq!(nu_multi, vec![3, 2]);
+    let b_action_deps = deps_of(&i["B_action_dependencies"]);
+    assert_eq!(b_action_deps, vec![vec![0], vec![0, 1]]);
+    let flat_dims: Vec<usize> = b_action_deps
+        .iter()
+        .map(|d| d.iter().map(|&c| nu_multi[c]).product())
+        .collect();
+    assert_eq!(flat_dims, usizes(&o["flattened_num_controls"]));
+    assert_eq!(
+        <<flat::Flat as Spec>::Factors as FactorList>::controls(0),
+        3
+    );
+    assert_eq!(
+        <<flat::Flat as Spec>::Factors as FactorList>::controls(1),
+        6
+    );
+    // Row-major reshape of the trailing action axes: the data are unchanged.
+    for f in 0..2 {
+        assert_eq!(
+            f64s(&i["B"][f]),
+            f64s(&o["flattened_B"][f]),
+            "flattened B[{f}]"
+        );
+    }
+    // Policies: product over the original control factors (c0, c1), factor f's column is
+    // the row-major combination index of its control factors.
+    let derived: Vec<[usize; 2]> = (0..3)
+        .flat_map(|c0| (0..2).map(move |c1| [c0, c0 * 2 + c1]))
+        .collect();
+    let fp = usizes(&o["flattened_policies"]);
+    assert_eq!(shape_of(&o["flattened_policies"]), vec![6, 1, 2]);
+    let fixture_rows: Vec<[usize; 2]> = fp.chunks(2).map(|r| [r[0], r[1]]).collect();
+    assert_eq!(fixture_rows, derived, "flattened policies vs derivation");
+
+    // --- the flattened model ---------------------------------------------------------------
+    let model = Model::<f64, flat::Flat>::new(
+        list![load(&i["A"][0]), load(&i["A"][1])],
+        list![load(&o["flattened_B"][0]), load(&o["flattened_B"][1])],
+        list![load(&i["C"][0]), load(&i["C"][1])],
+        list![[1.0 / 3.0; 3], [0.5; 2]],
+    )
+    .expect("flattened model");
+    let q = &i["qs"];
+    let qs = Belief::<f64, flat::Flat>::new(list![load(&q[0]), load(&q[1])]).expect("qs");
+    let gamma = fx["params"]["gamma"].as_f64().unwrap();
+    let want_neg_efe = f64s(&o["neg_efe"]);
+    let want_q_pi = f64s(&o["q_pi"]);
+
+    // (a) The fixture's 6-policy table, evaluated with the EFE evaluator (an `Agent` needs the
+    // full table: `Agent::new` fixes NP = (∏ U_f)^L = 18 at compile time).
+    let table: [[[usize; 2]; 1]; 6] = core::array::from_fn(|k| [fixture_rows[k]]);
+    let policies = Policies::<flat::Flat, 1, 6>::custom(table).expect("custom policies");
+    check_policy_table::<flat::Flat, 1, 6>(
+        "flattened_policies",
+        policies.table(),
+        &o["flattened_policies"],
+    );
+    let c_steps = [*model.c(); 1];
+    let efe = EfeModel {
+        model: &model,
+        c: &c_steps,
+        wa: None,
+        wb: None,
+        terms: Terms {
+            utility: true,
+            states_info_gain: true,
+            param_info_gain: false,
+        },
+    };
+    let neg_efe = efe.neg_efe(&policies, &qs);
+    assert_close(
+        "neg_efe (6 policies)",
+        neg_efe.as_slice(),
+        &want_neg_efe,
+        TOL,
+    );
+    // pymdp's default E is uniform over its 6 policies.
+    let ln_e = SVector::<f64, 6>::from_element((1.0f64 / 6.0).ln());
+    let q_pi = policy_posterior(&neg_efe, gamma, &ln_e);
+    assert_close("q_pi (6 policies)", q_pi.as_slice(), &want_q_pi, TOL);
+
+    // Deterministic full-mode action (pymdp forces sampling_mode='full' here).
+    let mut rng = SmallRng::seed_from_u64(0);
+    let a = action::select(
+        &policies,
+        &q_pi,
+        ActionSelection::Deterministic,
+        SamplingMode::Full,
+        1.0,
+        &mut rng,
+    );
+    assert_eq!(a.to_vec(), usizes(&o["action_flat"]), "action_flat");
+    // Decoding back to the original control factors (done here: actinf has no decoder).
+    let maps = o["action_maps"].as_array().unwrap();
+    let mut decoded = vec![usize::MAX; nu_multi.len()];
+    for (f, map) in maps.iter().enumerate() {
+        let deps = usizes(&map["multi_dependency"]);
+        let dims = usizes(&map["multi_dims"]);
+        let mut rest = a[f];
+        for k in (0..deps.len()).rev() {
+            let v = rest % dims[k];
+            rest /= dims[k];
+            assert!(
+                decoded[deps[k]] == usize::MAX || decoded[deps[k]] == v,
+                "inconsistent decoding"
+            );
+            decoded[deps[k]] = v;
+        }
+    }
+    assert_eq!(decoded, usizes(&o["action_decoded"]), "action_decoded");
+
+    // (b) The same model through an Agent with the full 18-policy table: policy (u0, u1) sits
+    // at index u0 * 6 + u1; neg_efe must agree there, and q_pi renormalised over the 6
+    // recorded policies must equal the fixture's (E is uniform in both, so it cancels).
+    let agent = Agent::<f64, flat::Flat, 1, 18>::new(model.clone(), Config::default().gamma(gamma))
+        .expect("agent");
+    let (q18, n18) = agent
+        .infer_policies(&Beliefs::splat(qs))
+        .expect("infer_policies");
+    let idx: Vec<usize> = fixture_rows.iter().map(|r| r[0] * 6 + r[1]).collect();
+    for (k, &j) in idx.iter().enumerate() {
+        assert_eq!(
+            agent.policies().get(j)[0],
+            fixture_rows[k],
+            "full-table index"
+        );
+    }
+    let sub_neg: Vec<f64> = idx.iter().map(|&j| n18[0][j]).collect();
+    assert_close(
+        "neg_efe (18-policy agent, subset)",
+        &sub_neg,
+        &want_neg_efe,
+        TOL,
+    );
+    let mass: f64 = idx.iter().map(|&j| q18[0][j]).sum();
+    let sub_q: Vec<f64> = idx.iter().map(|&j| q18[0][j] / mass).collect();
+    assert_close(
+        "q_pi (18-policy agent, renormalised subset)",
+        &sub_q,
+        &want_q_pi,
+        TOL,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// sample_action
+// ---------------------------------------------------------------------------------------
+
+/// Everything the `sample_action_*` fixtures record, for a model `S` with `L`-step policies.
+fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
+    let (i, o) = (&fx["inputs"], &fx["outputs"]);
+    let nu = usizes(&i["num_controls"]);
+    let nf = num_factors::<S>();
+    assert_eq!(nf, nu.len());
+    for (f, &n) in nu.iter().enumerate() {
+        assert_eq!(
+            <S::Factors as FactorList>::controls(f),
+            n,
+            "controls of f{f}"
+        );
+    }
+    let q_arr: [f64; NP] = load(&i["q_pi"]);
+    let q_pi = SVector::<f64, NP>::from(q_arr);
+
+    let agent_with = |mode: SamplingMode, sel: ActionSelection, alpha: f64| {
+        Agent::<f64, S, L, NP>::new(
+            Model::uniform(),
+            Config::default()
+                .sampling_mode(mode)
+                .action_selection(sel)
+                .alpha(alpha),
+        )
+        .expect("agent")
+    };
+    let full = agent_with(SamplingMode::Full, ActionSelection::Deterministic, 1.0);
+    let marginal = agent_with(SamplingMode::Marginal, ActionSelection::Deterministic, 1.0);
+
+    check_policy_table::<S, L, NP>("policies (inputs)", full.policies().table(), &i["policies"]);
+    check_policy_table::<S, L, NP>(
+        "policies (outputs)",
+        full.policies().table(),
+        &o["policies"],
+    );
+
+    let mut rng = SmallRng::seed_from_u64(7);
+    let a_full = full.sample_action(&[q_pi], &mut rng).expect("full");
+    assert_eq!(a_full[0].as_ref(), usizes(&o["action_full"]), "action_full");
+    let a_marg = marginal.sample_action(&[q_pi], &mut rng).expect("marginal");
+    assert_eq!(
+        a_marg[0].as_ref(),
+        usizes(&o["action_marginal"]),
+        "action_marginal"
+    );
+
+    // Action marginals, through the agent and the free function.
+    let marg = full.action_marginals(&[q_pi]);
+    let marg_free = action_marginals(full.policies(), &q_pi);
+    assert_eq!(marg[0], marg_free);
+    let want_marg = o["action_marginals"].as_array().unwrap();
+    assert_eq!(want_marg.len(), nf);
+    for (f, w) in want_marg.iter().enumerate() {
+        assert_eq!(shape_of(w), vec![nu[f]]);
+        let got = <S::Factors as FactorList>::action_vector(&marg[0], f);
+        assert_close(&format!("action_marginals[{f}]"), got, &f64s(w), TOL);
+    }
+
+    // multiaction_probabilities (pymdp Agent helper; no actinf counterpart, derived here from
+    // actinf's marginals / policy table). Marginal mode: row-major outer product of the
+    // factor marginals.
+    let joint_size: usize = nu.iter().product();
+    let outer: Vec<f64> = (0..joint_size)
+        .map(|mut j| {
+            let mut p = 1.0;
+            for f in (0..nf).rev() {
+                let u = j % nu[f];
+                j /= nu[f];
+                p *= <S::Factors as FactorList>::action_vector(&marg[0], f)[u];
+            }
+            p
+        })
+        .collect();
+    assert_close(
+        "multiaction_probabilities_marginal",
+        &outer,
+        &f64s(&o["multiaction_probabilities_marginal"]),
+        TOL,
+    );
+    // Full mode: q_pi mass of the policies starting with each unique first action.
+    let uniq = usizes(&o["unique_multiactions"]);
+    let per_first: Vec<f64> = uniq
+        .chunks(nf)
+        .map(|row| {
+            (0..NP)
+                .filter(|&k| full.policies().get(k)[0].as_ref() == row)
+                .map(|k| q_pi[k])
+                .sum()
+        })
+        .collect();
+    assert_close(
+        "multiaction_probabilities_full",
+        &per_first,
+        &f64s(&o["multiaction_probabilities_full"]),
+        TOL,
+    );
+
+    // Stochastic sampling distributions for each recorded alpha.
+    let alphas: Vec<f64> = fx["params"]["alphas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_f64().unwrap())
+        .collect();
+    let spp = o["stochastic_policy_probs"].as_object().unwrap();
+    let smp = o["stochastic_marginal_probs"].as_object().unwrap();
+    assert_eq!(spp.len(), alphas.len());
+    assert_eq!(smp.len(), alphas.len());
+    for (key, want) in spp {
+        let alpha: f64 = key.parse().unwrap();
+        assert!(alphas.contains(&alpha));
+        let mut p = q_arr;
+        sharpen_in_place(&mut p, alpha);
+        assert_close(
+            &format!("stochastic_policy_probs[{key}]"),
+            &p,
+            &f64s(want),
+            TOL,
+        );
+    }
+    for (key, want) in smp {
+        let alpha: f64 = key.parse().unwrap();
+        assert!(alphas.contains(&alpha));
+        let want = want.as_array().unwrap();
+        assert_eq!(want.len(), nf);
+        for (f, w) in want.iter().enumerate() {
+            let mut p = <S::Factors as FactorList>::action_vector(&marg[0], f).to_vec();
+            sharpen_in_place(&mut p, alpha);
+            assert_close(
+                &format!("stochastic_marginal_probs[{key}][{f}]"),
+                &p,
+                &f64s(w),
+                TOL,
+            );
+        }
+    }
+
+    // Deterministic selection does not depend on the RNG state.
+    for seed in 0..3 {
+        let mut r = SmallRng::seed_from_u64(seed);
+        assert_eq!(full.sample_action(&[q_pi], &mut r).unwrap(), a_full);
+        assert_eq!(marginal.sample_action(&[q_pi], &mut r).unwrap(), a_marg);
+    }
+}
+
+#[test]
+fn sample_action_2ctrl_len1() {
+    let fx = fixture("sample_action_2ctrl_len1");
+    assert_eq!(fx["params"]["policy_len"], 1);
+    check_sample_action::<two_ctrl::TwoCtrl, 1, 6>(&fx);
+}
+
+#[test]
+fn sample_action_1ctrl_len2() {
+    let fx = fixture("sample_action_1ctrl_len2");
+    assert_eq!(fx["params"]["policy_len"], 2);
+    check_sample_action::<one_ctrl::OneCtrl, 2, 9>(&fx);
+}
