@@ -34,7 +34,7 @@
 //! # Ok::<(), actinf::Error>(())
 //! ```
 //!
-//! Modules: [`spec`] (type-level model description), [`maths`] (kernels), [`model`] (the
+//! Modules: [`spec`] (type-level model description), [`maths`] (kernels), [`model`](mod@model) (the
 //! generative model), [`inference`] (state inference), [`agent`] (the batched agent).
 #![no_std]
 #![deny(missing_docs)]

@@ -1,0 +1,15 @@
+// Beliefs of a batch of 2 given to a batch of 4 agents.
+use actinf::{Agent, Beliefs, Model, config::Config};
+
+actinf::model! {
+    pub Light {
+        factors { Lamp: 2 controlled_by 2 }
+        modalities { Sensor: 2 depends_on [Lamp] }
+    }
+}
+
+fn main() {
+    let agent = Agent::<f64, Light, 1, 2, 4>::new(Model::uniform(), Config::default()).unwrap();
+    let prior = Beliefs::<f64, Light, 2>::uniform();
+    let _ = agent.infer_states(&[[0]; 4], &prior);
+}
