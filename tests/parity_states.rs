@@ -1,0 +1,962 @@
+//! Parity with pymdp 1.0.4 (issue 2): the maths kernels (`maths_basic_a`, `maths_basic_b`),
+//! one-step state inference (`infer_states_*`) and the SPM cross-validation cases
+//! (`spm/dot_a`, `spm/dot_c`, `spm/cross_b`, `spm/cross_d`).
+//!
+//! Every expected number is read from a fixture; models are declared with `actinf::model!`
+//! with the sizes and dependencies the fixture records (checked against it), and everything
+//! is computed through the library's public API (`maths`, `Model`, `spec::*` kernels,
+//! `inference`).
+//!
+//! Not compared (not computable through the public API): `vfe` / `vfe_components` of the
+//! `infer_states_*` cases (actinf has no variational-free-energy function).
+
+mod common;
+
+use actinf::nalgebra::{SMatrix, SVector};
+use actinf::spec::{DepList, FactorList, ModalityList, ModalityShape, Spec, num_factors};
+use actinf::{Belief, Categorical, Model, Real, inference, list, maths};
+use common::*;
+use serde_json::Value;
+
+/// f64 parity tolerance (absolute). The fixtures README reports that an independent numpy
+/// re-implementation agrees with pymdp to 1e-13; 1e-10 leaves room for summation order.
+const TOL: f64 = 1e-10;
+
+/// f32 tolerance (absolute) for the state-inference cases run in single precision. The inputs
+/// are rounded to f32 (relative error ~6e-8); log-likelihoods of magnitude up to a few units
+/// (and `ln MINVAL ≈ −36` for clipped entries) carry absolute errors of ~1e-7..1e-6, which
+/// go through `exp`/softmax and up to 32 Jacobi sweeps. Posterior errors of a few 1e-7 are
+/// therefore expected; 1e-5 leaves margin while any algorithmic difference (which shows up at
+/// the 1e-3 level or more) still fails.
+const TOL_F32: f64 = 1e-5;
+
+/// An `SVector` from a slice of exactly `N` values.
+fn sv<const N: usize>(x: &[f64]) -> SVector<f64, N> {
+    assert_eq!(x.len(), N, "sv: expected {N} values");
+    SVector::from_column_slice(x)
+}
+
+/// An `SVector` from the array object at `path`, checked to have shape `shape`.
+fn sv_at<const N: usize>(fx: &Value, path: &str, shape: &[usize]) -> SVector<f64, N> {
+    sv(&data_shaped(at(fx, path), shape))
+}
+
+/// A matrix flattened in row-major order (nalgebra stores column-major).
+fn row_major<const R: usize, const C: usize>(m: &SMatrix<f64, R, C>) -> Vec<f64> {
+    (0..R)
+        .flat_map(|r| (0..C).map(move |c| m[(r, c)]))
+        .collect()
+}
+
+/// Applies a column map to every column `A[:, j]` of a row-major `(NO, …)` tensor; the
+/// result has the same layout.
+fn map_cols<const NO: usize>(
+    flat: &[f64],
+    f: impl Fn(&SVector<f64, NO>) -> SVector<f64, NO>,
+) -> Vec<f64> {
+    let cols: Vec<Vec<f64>> = columns(flat, NO)
+        .iter()
+        .map(|c| f(&sv::<NO>(c)).as_slice().to_vec())
+        .collect();
+    from_columns(&cols)
+}
+
+/// Applies a column reduction to every column of a row-major `(NO, …)` tensor; the result
+/// is row-major over the trailing axes.
+fn reduce_cols<const NO: usize>(flat: &[f64], f: impl Fn(&SVector<f64, NO>) -> f64) -> Vec<f64> {
+    columns(flat, NO).iter().map(|c| f(&sv::<NO>(c))).collect()
+}
+
+/// Columns stored by the library (C order over the parents) back to a row-major tensor.
+fn cols_to_flat<const NO: usize>(cols: &[SVector<f64, NO>]) -> Vec<f64> {
+    let cols: Vec<Vec<f64>> = cols.iter().map(|c| c.as_slice().to_vec()).collect();
+    from_columns(&cols)
+}
+
+/// The one-hot vector `e_i`.
+fn one_hot<const N: usize>(i: usize) -> [f64; N] {
+    core::array::from_fn(|k| if k == i { 1.0 } else { 0.0 })
+}
+
+// ---------------------------------------------------------------------------------------
+// maths_basic_a / maths_basic_b
+// ---------------------------------------------------------------------------------------
+
+/// Outputs of the elementary helpers (vectors of length `NX` for `x`, `NP` for `p`, `q`).
+fn check_elementary<const NX: usize, const NP: usize>(case: &str) {
+    let fx = load(case);
+    let out = |k: &str| data(at(&fx, &format!("outputs/{k}")));
+    let what = |k: &str| format!("{case}: {k}");
+
+    assert_eq!(
+        maths::MINVAL,
+        num(at(&fx, "outputs/MINVAL")),
+        "{case}: MINVAL"
+    );
+
+    let x = sv_at::<NX>(&fx, "inputs/x", &[NX]);
+    assert_close(
+        maths::softmax(&x).as_slice(),
+        &out("softmax_vec"),
+        TOL,
+        &what("softmax_vec"),
+    );
+
+    // softmax of a (3, 4) matrix along the last axis (rows) and along axis 0 (columns).
+    let xm = data_shaped(at(&fx, "inputs/X"), &[3, 4]);
+    let mut last = Vec::new();
+    for r in 0..3 {
+        let row = SVector::<f64, 4>::from_fn(|c, _| xm[r * 4 + c]);
+        last.extend(maths::softmax(&row).iter().copied());
+    }
+    assert_close(
+        &last,
+        &out("softmax_mat_axis_last"),
+        TOL,
+        &what("softmax_mat_axis_last"),
+    );
+    let mut axis0 = vec![0.0; 12];
+    for c in 0..4 {
+        let col = SVector::<f64, 3>::from_fn(|r, _| xm[r * 4 + c]);
+        for (r, v) in maths::softmax(&col).iter().enumerate() {
+            axis0[r * 4 + c] = *v;
+        }
+    }
+    assert_close(
+        &axis0,
+        &out("softmax_mat_axis0"),
+        TOL,
+        &what("softmax_mat_axis0"),
+    );
+
+    let edge = data_shaped(at(&fx, "inputs/p_edge"), &[6]);
+    let ls: Vec<f64> = edge.iter().map(|&v| maths::log_stable(v)).collect();
+    assert_close(&ls, &out("log_stable_edge"), TOL, &what("log_stable_edge"));
+    let xl: Vec<f64> = edge.iter().map(|&v| maths::xlogx(v)).collect();
+    assert_close(
+        &xl,
+        &out("stable_xlogx_edge"),
+        TOL,
+        &what("stable_xlogx_edge"),
+    );
+    // xlogx(0) must be exactly 0 (pymdp: xlogy(0, ·) = 0).
+    assert_eq!(maths::xlogx(edge[0]), 0.0, "{case}: xlogx(0)");
+
+    let p = sv_at::<NP>(&fx, "inputs/p", &[NP]);
+    let q = sv_at::<NP>(&fx, "inputs/q", &[NP]);
+    assert_close(
+        p.map(maths::log_stable).as_slice(),
+        &out("log_stable_p"),
+        TOL,
+        &what("log_stable_p"),
+    );
+    let scalar = |k: &str| num(at(&fx, &format!("outputs/{k}")));
+    assert_close1(
+        maths::entropy(&p),
+        scalar("stable_entropy_p"),
+        TOL,
+        &what("stable_entropy_p"),
+    );
+    assert_close1(
+        maths::cross_entropy(&p, &q),
+        scalar("stable_cross_entropy_p_q"),
+        TOL,
+        &what("stable_cross_entropy_p_q"),
+    );
+    assert_close1(
+        maths::kl_divergence(&p, &q),
+        scalar("kl_p_q"),
+        TOL,
+        &what("kl_p_q"),
+    );
+    assert_close1(
+        maths::kl_divergence(&q, &p),
+        scalar("kl_q_p"),
+        TOL,
+        &what("kl_q_p"),
+    );
+
+    // pymdp.legacy kl_div adds 1e-16 inside the logs instead of clipping at MINVAL; with
+    // every entry of P_list / Q_list above 1e-2 the two differ by < 1e-14, so the sum of
+    // actinf's per-factor KLs must match to TOL.
+    let (p0, q0) = (
+        sv_at::<3>(&fx, "inputs/P_list/0", &[3]),
+        sv_at::<3>(&fx, "inputs/Q_list/0", &[3]),
+    );
+    let (p1, q1) = (
+        sv_at::<4>(&fx, "inputs/P_list/1", &[4]),
+        sv_at::<4>(&fx, "inputs/Q_list/1", &[4]),
+    );
+    assert!(p0.min() > 1e-2 && q0.min() > 1e-2 && p1.min() > 1e-2 && q1.min() > 1e-2);
+    assert_close1(
+        maths::kl_divergence(&p0, &q0) + maths::kl_divergence(&p1, &q1),
+        scalar("kl_factorised_legacy"),
+        TOL,
+        &what("kl_factorised_legacy"),
+    );
+
+    // multidimensional_outer([a, b, c]) with shapes (2, 3, 2): (a ⊗ b) flattened row-major,
+    // then ⊗ c, flattened row-major, is the (i, j, k) tensor in C order.
+    let a = sv_at::<2>(&fx, "inputs/outer_vectors/0", &[2]);
+    let b = sv_at::<3>(&fx, "inputs/outer_vectors/1", &[3]);
+    let c = sv_at::<2>(&fx, "inputs/outer_vectors/2", &[2]);
+    let ab = sv::<6>(&row_major(&maths::outer(&a, &b)));
+    assert_close(
+        &row_major(&maths::outer(&ab, &c)),
+        &data_shaped(at(&fx, "outputs/multidimensional_outer"), &[2, 3, 2]),
+        TOL,
+        &what("multidimensional_outer"),
+    );
+}
+
+/// Declares, for one `maths_basic_*` case, a module with a one-factor model for `A1`
+/// (`NO1` outcomes over `NS1` states) and a two-factor model for `A2`, `A3` (outcomes
+/// over factors of `N0`, `N1` states), and the tests on them.
+macro_rules! maths_case {
+    (
+        $module:ident, $file:literal,
+        x: $nx:tt, p: $np:tt,
+        a1: [$no1:tt, $ns1:tt],
+        a2: [$no2:tt, $n0:tt, $n1:tt],
+        a3: $no3:tt $(,)?
+    ) => {
+        mod $module {
+            use super::*;
+
+            actinf::model! {
+                /// The model of `A1`: one factor, one modality.
+                pub One {
+                    factors { S1: $ns1 }
+                    modalities { O1: $no1 depends_on [S1] }
+                }
+            }
+            actinf::model! {
+                /// The model of `A2` and `A3`: both modalities depend on both factors.
+                pub Two {
+                    factors { Fa: $n0, Fb: $n1 }
+                    modalities { O2: $no2 depends_on [Fa, Fb], O3: $no3 depends_on [Fa, Fb] }
+                }
+            }
+            type Fs1 = <One as Spec>::Factors;
+            type Ms1 = <One as Spec>::Modalities;
+            type Fs2 = <Two as Spec>::Factors;
+            type Ms2 = <Two as Spec>::Modalities;
+            type Deps2 = <O2 as ModalityShape<Fs2>>::Deps;
+
+            const CASE: &str = $file;
+
+            fn out(fx: &Value, k: &str) -> Vec<f64> {
+                data(at(fx, &format!("outputs/{k}")))
+            }
+            fn what(k: &str) -> String {
+                format!("{CASE}: {k}")
+            }
+
+            #[test]
+            fn elementary_helpers() {
+                check_elementary::<$nx, $np>(CASE);
+            }
+
+            /// `H_A1`, `spm_wnorm_*_pA1`, `dirichlet_*_pA1`, `factor_dot_A1_q`.
+            #[test]
+            fn one_factor_tensors() {
+                let fx = load(CASE);
+                let a1 = data_shaped(at(&fx, "inputs/A1"), &[$no1, $ns1]);
+                let pa1 = data_shaped(at(&fx, "inputs/pA1"), &[$no1, $ns1]);
+                let qa1 = data_shaped(at(&fx, "inputs/qA1"), &[$no1, $ns1]);
+                let model = Model::<f64, One>::uniform()
+                    .with_a::<O1>(arr2::<f64, $no1, $ns1>(&a1))
+                    .unwrap();
+
+                // Column entropies: the model's cache and maths::entropy per column.
+                let want_h = out(&fx, "H_A1");
+                assert_close(&model.h_a().0[..], &want_h, TOL, &what("H_A1 (Model::h_a)"));
+                let h = reduce_cols::<$no1>(&a1, |c| maths::entropy(c));
+                assert_close(&h, &want_h, TOL, &what("H_A1 (maths::entropy)"));
+
+                assert_close(
+                    &map_cols::<$no1>(&pa1, |c| maths::wnorm_exact(c)),
+                    &out(&fx, "spm_wnorm_exact_pA1"),
+                    TOL,
+                    &what("spm_wnorm_exact_pA1"),
+                );
+                let want_masked = out(&fx, "spm_wnorm_exact_masked_pA1");
+                assert_close(
+                    &map_cols::<$no1>(&pa1, |c| maths::novelty_weight(c, true)),
+                    &want_masked,
+                    TOL,
+                    &what("spm_wnorm_exact_masked_pA1 (maths::novelty_weight)"),
+                );
+                let with_pa = Model::<f64, One>::uniform()
+                    .with_pa(list![arr2::<f64, $no1, $ns1>(&pa1)])
+                    .unwrap();
+                let w = <Ms1 as ModalityList<Fs1>>::novelty_weights(with_pa.pa().unwrap(), true);
+                assert_close(
+                    &cols_to_flat(<O1 as ModalityShape<Fs1>>::columns(&w.0)),
+                    &want_masked,
+                    TOL,
+                    &what("spm_wnorm_exact_masked_pA1 (ModalityList::novelty_weights)"),
+                );
+
+                let kl: f64 = columns(&qa1, $no1)
+                    .iter()
+                    .zip(columns(&pa1, $no1))
+                    .map(|(q, p)| maths::dirichlet_kl(&sv::<$no1>(q), &sv::<$no1>(&p)))
+                    .sum();
+                assert_close1(
+                    kl,
+                    num(at(&fx, "outputs/dirichlet_kl_qA1_pA1")),
+                    TOL,
+                    &what("dirichlet_kl_qA1_pA1"),
+                );
+
+                let want_mean = out(&fx, "dirichlet_expected_value_pA1");
+                assert_close(
+                    &map_cols::<$no1>(&pa1, |c| maths::dirichlet_mean(c)),
+                    &want_mean,
+                    TOL,
+                    &what("dirichlet_expected_value_pA1 (maths::dirichlet_mean)"),
+                );
+                let learned = Model::<f64, One>::uniform()
+                    .with_a_from_pa(list![arr2::<f64, $no1, $ns1>(&pa1)])
+                    .unwrap();
+                assert_close(
+                    learned.a_input().0.as_flattened(),
+                    &want_mean,
+                    TOL,
+                    &what("dirichlet_expected_value_pA1 (Model::with_a_from_pa)"),
+                );
+
+                let q = Belief::<f64, One>::from_input_unchecked(list![vec1::<f64, $ns1>(
+                    &fx,
+                    "inputs/q_for_A1"
+                )]);
+                let qo = <O1 as ModalityShape<Fs1>>::predict(model.a_of::<O1>(), &q.0);
+                assert_close(
+                    qo.as_slice(),
+                    &out(&fx, "factor_dot_A1_q"),
+                    TOL,
+                    &what("factor_dot_A1_q"),
+                );
+            }
+
+            /// `H_A2`, `spm_wnorm_*_pA2`, `dirichlet_*_pA2`, `factor_dot_A2_*`,
+            /// `log_likelihood_*`.
+            #[test]
+            fn two_factor_tensors() {
+                let fx = load(CASE);
+                let a2 = data_shaped(at(&fx, "inputs/A2"), &[$no2, $n0, $n1]);
+                let a3 = data_shaped(at(&fx, "inputs/A3"), &[$no3, $n0, $n1]);
+                let pa2 = data_shaped(at(&fx, "inputs/pA2"), &[$no2, $n0, $n1]);
+                let qa2 = data_shaped(at(&fx, "inputs/qA2"), &[$no2, $n0, $n1]);
+                let model = Model::<f64, Two>::uniform()
+                    .with_a::<O2>(arr3::<f64, $no2, $n0, $n1>(&a2))
+                    .unwrap()
+                    .with_a::<O3>(arr3::<f64, $no3, $n0, $n1>(&a3))
+                    .unwrap();
+
+                let want_h = out(&fx, "H_A2");
+                assert_close(
+                    model.h_a().0.as_flattened(),
+                    &want_h,
+                    TOL,
+                    &what("H_A2 (Model::h_a)"),
+                );
+                assert_close(
+                    &reduce_cols::<$no2>(&a2, |c| maths::entropy(c)),
+                    &want_h,
+                    TOL,
+                    &what("H_A2 (maths::entropy)"),
+                );
+
+                assert_close(
+                    &map_cols::<$no2>(&pa2, |c| maths::wnorm_exact(c)),
+                    &out(&fx, "spm_wnorm_exact_pA2"),
+                    TOL,
+                    &what("spm_wnorm_exact_pA2"),
+                );
+                assert_close(
+                    &map_cols::<$no2>(&pa2, |c| maths::wnorm_heuristic(c)),
+                    &out(&fx, "spm_wnorm_legacy_pA2"),
+                    TOL,
+                    &what("spm_wnorm_legacy_pA2"),
+                );
+
+                let kl: f64 = columns(&qa2, $no2)
+                    .iter()
+                    .zip(columns(&pa2, $no2))
+                    .map(|(q, p)| maths::dirichlet_kl(&sv::<$no2>(q), &sv::<$no2>(&p)))
+                    .sum();
+                assert_close1(
+                    kl,
+                    num(at(&fx, "outputs/dirichlet_kl_qA2_pA2")),
+                    TOL,
+                    &what("dirichlet_kl_qA2_pA2"),
+                );
+
+                let want_mean = out(&fx, "dirichlet_expected_value_pA2");
+                assert_close(
+                    &map_cols::<$no2>(&pa2, |c| maths::dirichlet_mean(c)),
+                    &want_mean,
+                    TOL,
+                    &what("dirichlet_expected_value_pA2 (maths::dirichlet_mean)"),
+                );
+                // pA3 is not part of the fixture: A3 itself (normalised) stands in for it.
+                let learned = Model::<f64, Two>::uniform()
+                    .with_a_from_pa(list![
+                        arr3::<f64, $no2, $n0, $n1>(&pa2),
+                        arr3::<f64, $no3, $n0, $n1>(&a3)
+                    ])
+                    .unwrap();
+                assert_close(
+                    learned.a_input().0.as_flattened().as_flattened(),
+                    &want_mean,
+                    TOL,
+                    &what("dirichlet_expected_value_pA2 (Model::with_a_from_pa)"),
+                );
+
+                // factor_dot
+                let qs = Belief::<f64, Two>::from_input_unchecked(list![
+                    vec1::<f64, $n0>(&fx, "inputs/qs2/0"),
+                    vec1::<f64, $n1>(&fx, "inputs/qs2/1")
+                ]);
+                let o2 = sv_at::<$no2>(&fx, "inputs/o2", &[$no2]);
+                let a2m = model.a_of::<O2>();
+                let qo = <O2 as ModalityShape<Fs2>>::predict(a2m, &qs.0);
+                assert_close(
+                    qo.as_slice(),
+                    &out(&fx, "factor_dot_A2_qs_keep0"),
+                    TOL,
+                    &what("factor_dot_A2_qs_keep0 (ModalityShape::predict)"),
+                );
+                // o2 · A2 over the outcome axis, then contracted with both factors.
+                let oa = <O2 as ModalityShape<Fs2>>::reduce_columns(a2m, |c| c.dot(&o2));
+                assert_close1(
+                    <Deps2 as DepList<Fs2>>::contract(&oa, &qs.0),
+                    num(at(&fx, "outputs/factor_dot_A2_all")),
+                    TOL,
+                    &what("factor_dot_A2_all (DepList::contract)"),
+                );
+                // keep factor a: Σ_{s_b} (o2·A2)[s_a, s_b] q_b(s_b), the mean-field message
+                // to factor a.
+                let mut msgs = <Fs2 as FactorList>::filled(0.0);
+                <Deps2 as DepList<Fs2>>::messages(&oa, &qs.0, 1.0, &mut msgs);
+                assert_close(
+                    msgs.0.as_slice(),
+                    &out(&fx, "factor_dot_A2_keep1"),
+                    TOL,
+                    &what("factor_dot_A2_keep1 (DepList::messages)"),
+                );
+                // keep outcomes and factor b: column j is A2 · (q_a, e_j).
+                let mut keep02 = vec![0.0; $no2 * $n1];
+                for j in 0..$n1 {
+                    let q = Belief::<f64, Two>::from_input_unchecked(list![
+                        vec1::<f64, $n0>(&fx, "inputs/qs2/0"),
+                        one_hot::<$n1>(j)
+                    ]);
+                    let col = <O2 as ModalityShape<Fs2>>::predict(a2m, &q.0);
+                    for o in 0..$no2 {
+                        keep02[o * $n1 + j] = col[o];
+                    }
+                }
+                assert_close(
+                    &keep02,
+                    &out(&fx, "factor_dot_A2_keep0_2"),
+                    TOL,
+                    &what("factor_dot_A2_keep0_2"),
+                );
+
+                // log-likelihoods from the model's cached ln A
+                let obs = [
+                    at(&fx, "inputs/obs_idx_A2").as_u64().unwrap() as usize,
+                    at(&fx, "inputs/obs_idx_A3").as_u64().unwrap() as usize,
+                ];
+                let ll = <Ms2 as ModalityList<Fs2>>::log_likelihood_index(model.ln_a(), &obs);
+                assert_close(
+                    ll.0.as_flattened(),
+                    &out(&fx, "log_likelihood_A2_discrete"),
+                    TOL,
+                    &what("log_likelihood_A2_discrete"),
+                );
+                let joint: Vec<f64> =
+                    ll.0.as_flattened()
+                        .iter()
+                        .zip(ll.1.0.as_flattened())
+                        .map(|(x, y)| x + y)
+                        .collect();
+                assert_close(
+                    &joint,
+                    &out(&fx, "log_likelihood_joint_A2_A3_discrete"),
+                    TOL,
+                    &what("log_likelihood_joint_A2_A3_discrete"),
+                );
+                let o = Categorical::<f64, Two>::new(list![
+                    vec1::<f64, $no2>(&fx, "inputs/o2"),
+                    [1.0 / $no3 as f64; $no3]
+                ])
+                .unwrap();
+                let lc = <Ms2 as ModalityList<Fs2>>::log_likelihood_categorical(
+                    model.ln_a(),
+                    o.as_outcomes(),
+                );
+                assert_close(
+                    lc.0.as_flattened(),
+                    &out(&fx, "log_likelihood_A2_distr"),
+                    TOL,
+                    &what("log_likelihood_A2_distr"),
+                );
+            }
+        }
+    };
+}
+
+maths_case!(maths_basic_a, "maths_basic_a", x: 5, p: 5, a1: [4, 3], a2: [3, 2, 3], a3: 2);
+maths_case!(maths_basic_b, "maths_basic_b", x: 7, p: 7, a1: [5, 2], a2: [4, 3, 2], a3: 2);
+
+// ---------------------------------------------------------------------------------------
+// infer_states_*
+// ---------------------------------------------------------------------------------------
+
+/// Checks the fixture's recorded structure against the model declared for it.
+fn check_structure<S: Spec>(fx: &Value, a_deps: &[&[usize]]) {
+    let fs = num_factors::<S>();
+    let states: Vec<usize> = (0..fs).map(<S::Factors as FactorList>::states).collect();
+    assert_eq!(usizes(at(fx, "inputs/num_states")), states, "num_states");
+    let ms = actinf::spec::num_modalities::<S>();
+    let outcomes: Vec<usize> = (0..ms)
+        .map(<S::Modalities as ModalityList<S::Factors>>::outcomes)
+        .collect();
+    assert_eq!(usizes(at(fx, "inputs/num_obs")), outcomes, "num_obs");
+    let deps: Vec<Vec<usize>> = a_deps.iter().map(|d| d.to_vec()).collect();
+    assert_eq!(
+        usizes2(at(fx, "inputs/A_dependencies")),
+        deps,
+        "A_dependencies"
+    );
+}
+
+/// Compares every factor of `q` with the list of arrays `want`.
+fn check_qs<T: Real + Scalar, S: Spec>(q: &Belief<T, S>, want: &Value, tol: f64, what: &str) {
+    let want = want.as_array().expect("a list of per-factor arrays");
+    assert_eq!(want.len(), num_factors::<S>(), "{what}: number of factors");
+    for (f, w) in want.iter().enumerate() {
+        let w = data_shaped(w, &[<S::Factors as FactorList>::states(f)]);
+        assert_close(q.factor(f), &w, tol, &format!("{what}, factor {f}"));
+    }
+}
+
+/// Checks `qs` (at the fixture's `num_iter`) and every entry of `qs_by_num_iter`.
+fn check_fpi<T: Real + Scalar, S: Spec>(
+    fx: &Value,
+    tol: f64,
+    case: &str,
+    infer: impl Fn(usize) -> Belief<T, S>,
+) {
+    let n = at(fx, "params/num_iter").as_u64().unwrap() as usize;
+    check_qs(&infer(n), at(fx, "outputs/qs"), tol, &format!("{case}: qs"));
+    let by = at(fx, "outputs/qs_by_num_iter").as_object().unwrap();
+    assert!(!by.is_empty(), "{case}: empty qs_by_num_iter");
+    for (k, want) in by {
+        let n: usize = k.parse().unwrap();
+        let what = format!("{case}: qs_by_num_iter[{n}]");
+        check_qs(&infer(n), want, tol, &what);
+    }
+}
+
+fn observation<const M: usize>(fx: &Value) -> [usize; M] {
+    usizes(at(fx, "inputs/observation")).try_into().unwrap()
+}
+
+mod m_1f1m {
+    actinf::model! {
+        /// `infer_states_1f1m`: 3 states, 4 outcomes.
+        pub M {
+            factors { F0: 3 }
+            modalities { O0: 4 depends_on [F0] }
+        }
+    }
+}
+
+fn run_1f1m<T: Real + Scalar>(tol: f64) {
+    use m_1f1m::*;
+    let case = "infer_states_1f1m";
+    let fx = load(case);
+    check_structure::<M>(&fx, &[&[0]]);
+    let model = Model::<T, M>::uniform()
+        .with_a::<O0>(ten2::<T, 4, 3>(&fx, "inputs/A/0"))
+        .unwrap();
+    let prior = Belief::<T, M>::new(list![vec1::<T, 3>(&fx, "inputs/empirical_prior/0")]).unwrap();
+    let obs = observation::<1>(&fx);
+    check_fpi(&fx, tol, case, |n| {
+        inference::infer_states(&model, &obs, &prior, n).unwrap()
+    });
+}
+
+#[test]
+fn infer_states_1f1m_f64() {
+    run_1f1m::<f64>(TOL);
+}
+
+#[test]
+fn infer_states_1f1m_f32() {
+    run_1f1m::<f32>(TOL_F32);
+}
+
+mod m_2f2m {
+    actinf::model! {
+        /// `infer_states_2f2m_full`: both modalities depend on both factors.
+        pub M {
+            factors { F0: 2, F1: 3 }
+            modalities { O0: 4 depends_on [F0, F1], O1: 3 depends_on [F0, F1] }
+        }
+    }
+}
+
+fn run_2f2m<T: Real + Scalar>(tol: f64) {
+    use m_2f2m::*;
+    let case = "infer_states_2f2m_full";
+    let fx = load(case);
+    check_structure::<M>(&fx, &[&[0, 1], &[0, 1]]);
+    let model = Model::<T, M>::uniform()
+        .with_a::<O0>(ten3::<T, 4, 2, 3>(&fx, "inputs/A/0"))
+        .unwrap()
+        .with_a::<O1>(ten3::<T, 3, 2, 3>(&fx, "inputs/A/1"))
+        .unwrap();
+    let prior = Belief::<T, M>::new(list![
+        vec1::<T, 2>(&fx, "inputs/empirical_prior/0"),
+        vec1::<T, 3>(&fx, "inputs/empirical_prior/1")
+    ])
+    .unwrap();
+    let obs = observation::<2>(&fx);
+    check_fpi(&fx, tol, case, |n| {
+        inference::infer_states(&model, &obs, &prior, n).unwrap()
+    });
+}
+
+#[test]
+fn infer_states_2f2m_full_f64() {
+    run_2f2m::<f64>(TOL);
+}
+
+#[test]
+fn infer_states_2f2m_full_f32() {
+    run_2f2m::<f32>(TOL_F32);
+}
+
+mod m_3f {
+    actinf::model! {
+        /// `infer_states_3f_sparse`: modality 0 <- factor 0, modality 1 <- factors 1, 2.
+        pub M {
+            factors { F0: 2, F1: 3, F2: 2 }
+            modalities { O0: 3 depends_on [F0], O1: 4 depends_on [F1, F2] }
+        }
+    }
+}
+
+fn run_3f<T: Real + Scalar>(tol: f64) {
+    use m_3f::*;
+    let case = "infer_states_3f_sparse";
+    let fx = load(case);
+    check_structure::<M>(&fx, &[&[0], &[1, 2]]);
+    let model = Model::<T, M>::uniform()
+        .with_a::<O0>(ten2::<T, 3, 2>(&fx, "inputs/A/0"))
+        .unwrap()
+        .with_a::<O1>(ten3::<T, 4, 3, 2>(&fx, "inputs/A/1"))
+        .unwrap();
+    let prior = Belief::<T, M>::new(list![
+        vec1::<T, 2>(&fx, "inputs/empirical_prior/0"),
+        vec1::<T, 3>(&fx, "inputs/empirical_prior/1"),
+        vec1::<T, 2>(&fx, "inputs/empirical_prior/2")
+    ])
+    .unwrap();
+    let obs = observation::<2>(&fx);
+    check_fpi(&fx, tol, case, |n| {
+        inference::infer_states(&model, &obs, &prior, n).unwrap()
+    });
+}
+
+#[test]
+fn infer_states_3f_sparse_f64() {
+    run_3f::<f64>(TOL);
+}
+
+#[test]
+fn infer_states_3f_sparse_f32() {
+    run_3f::<f32>(TOL_F32);
+}
+
+mod m_cat {
+    actinf::model! {
+        /// `infer_states_categorical_obs`: modality 1 depends on factor 1 only.
+        pub M {
+            factors { F0: 2, F1: 3 }
+            modalities { O0: 4 depends_on [F0, F1], O1: 3 depends_on [F1] }
+        }
+    }
+}
+
+fn run_categorical<T: Real + Scalar>(tol: f64) {
+    use m_cat::*;
+    let case = "infer_states_categorical_obs";
+    let fx = load(case);
+    check_structure::<M>(&fx, &[&[0, 1], &[1]]);
+    let model = Model::<T, M>::uniform()
+        .with_a::<O0>(ten3::<T, 4, 2, 3>(&fx, "inputs/A/0"))
+        .unwrap()
+        .with_a::<O1>(ten2::<T, 3, 3>(&fx, "inputs/A/1"))
+        .unwrap();
+    let prior = Belief::<T, M>::new(list![
+        vec1::<T, 2>(&fx, "inputs/empirical_prior/0"),
+        vec1::<T, 3>(&fx, "inputs/empirical_prior/1")
+    ])
+    .unwrap();
+    let obs = Categorical::<T, M>::new(list![
+        vec1::<T, 4>(&fx, "inputs/observation/0"),
+        vec1::<T, 3>(&fx, "inputs/observation/1")
+    ])
+    .unwrap();
+    check_fpi(&fx, tol, case, |n| {
+        inference::infer_states_categorical(&model, &obs, &prior, n).unwrap()
+    });
+}
+
+#[test]
+fn infer_states_categorical_obs_f64() {
+    run_categorical::<f64>(TOL);
+}
+
+#[test]
+fn infer_states_categorical_obs_f32() {
+    run_categorical::<f32>(TOL_F32);
+}
+
+mod m_bdeps {
+    actinf::model! {
+        /// `infer_states_bdeps`: factor 1's transition depends on factors 0 and 1.
+        pub M {
+            factors {
+                F0: 2 controlled_by 2,
+                F1: 3 controlled_by 2 depends_on [F0, F1],
+            }
+            modalities { O0: 3 depends_on [F0], O1: 4 depends_on [F0, F1] }
+        }
+    }
+}
+
+fn run_bdeps<T: Real + Scalar>(tol: f64) {
+    use m_bdeps::*;
+    let case = "infer_states_bdeps";
+    let fx = load(case);
+    check_structure::<M>(&fx, &[&[0], &[0, 1]]);
+    assert_eq!(
+        usizes2(at(&fx, "inputs/B_dependencies")),
+        vec![vec![0], vec![0, 1]],
+        "B_dependencies"
+    );
+    assert_eq!(
+        usizes(at(&fx, "inputs/num_controls")),
+        vec![2, 2],
+        "num_controls"
+    );
+    let model = Model::<T, M>::uniform()
+        .with_a::<O0>(ten2::<T, 3, 2>(&fx, "inputs/A/0"))
+        .unwrap()
+        .with_a::<O1>(ten3::<T, 4, 2, 3>(&fx, "inputs/A/1"))
+        .unwrap()
+        .with_b(list![
+            ten3::<T, 2, 2, 2>(&fx, "inputs/B/0"),
+            ten4::<T, 3, 2, 3, 2>(&fx, "inputs/B/1")
+        ])
+        .unwrap();
+    let qs_prev = Belief::<T, M>::new(list![
+        vec1::<T, 2>(&fx, "inputs/qs_prev/0"),
+        vec1::<T, 3>(&fx, "inputs/qs_prev/1")
+    ])
+    .unwrap();
+    let action: [usize; 2] = usizes(at(&fx, "inputs/action")).try_into().unwrap();
+    let prior = inference::update_empirical_prior(&model, &action, &qs_prev).unwrap();
+    check_qs(
+        &prior,
+        at(&fx, "outputs/empirical_prior"),
+        tol,
+        &format!("{case}: empirical_prior"),
+    );
+    let n = at(&fx, "params/num_iter").as_u64().unwrap() as usize;
+    let qs = inference::infer_states(&model, &observation::<2>(&fx), &prior, n).unwrap();
+    check_qs(&qs, at(&fx, "outputs/qs"), tol, &format!("{case}: qs"));
+}
+
+#[test]
+fn infer_states_bdeps_f64() {
+    run_bdeps::<f64>(TOL);
+}
+
+#[test]
+fn infer_states_bdeps_f32() {
+    run_bdeps::<f32>(TOL_F32);
+}
+
+// ---------------------------------------------------------------------------------------
+// SPM cross-validation (spm_dot, spm_cross); `o` and `s` are one-hot vectors here.
+// ---------------------------------------------------------------------------------------
+
+mod m_dot_a {
+    actinf::model! {
+        /// `spm/dot_a`: A is (3, 2).
+        pub M {
+            factors { S0: 2 }
+            modalities { O: 3 depends_on [S0] }
+        }
+    }
+}
+
+#[test]
+fn spm_dot_a() {
+    use m_dot_a::*;
+    type Fs = <M as Spec>::Factors;
+    type Ms = <M as Spec>::Modalities;
+    let fx = load("spm/dot_a");
+    let v = at(&fx, "variables");
+    let a = data_shaped(at(v, "A"), &[3, 2]);
+    let model = Model::<f64, M>::uniform()
+        .with_a::<O>(arr2::<f64, 3, 2>(&a))
+        .unwrap();
+    let am = model.a_of::<O>();
+    let o = sv::<3>(&data_shaped(at(v, "o"), &[3, 1]));
+    let s = data_shaped(at(v, "s"), &[1, 2]);
+
+    // result1 = o · A over the outcome axis, (1, 2).
+    let want1 = data_shaped(at(v, "result1"), &[1, 2]);
+    let r1 = <O as ModalityShape<Fs>>::reduce_columns(am, |c| c.dot(&o));
+    assert_close(&r1, &want1, TOL, "spm/dot_a: result1 (o·A)");
+    // o is one-hot, so o · A is also exp of the index log-likelihood.
+    let idx = o.iter().position(|&x| x == 1.0).expect("one-hot o");
+    let ll = <Ms as ModalityList<Fs>>::log_likelihood_index(model.ln_a(), &[idx]);
+    let e1: Vec<f64> = ll.0.iter().map(|x| x.exp()).collect();
+    assert_close(&e1, &want1, TOL, "spm/dot_a: result1 (exp ll)");
+
+    // result2 = A · s, (3, 1).
+    let q = Belief::<f64, M>::from_input_unchecked(list![arr1::<f64, 2>(&s)]);
+    let r2 = <O as ModalityShape<Fs>>::predict(am, &q.0);
+    assert_close(
+        r2.as_slice(),
+        &data_shaped(at(v, "result2"), &[3, 1]),
+        TOL,
+        "spm/dot_a: result2 (A·s)",
+    );
+
+    // result3 = A with factor 0 left out of the contraction: column i is A · e_i.
+    let mut r3 = vec![0.0; 3 * 2];
+    for i in 0..2 {
+        let q = Belief::<f64, M>::from_input_unchecked(list![one_hot::<2>(i)]);
+        let col = <O as ModalityShape<Fs>>::predict(am, &q.0);
+        for o in 0..3 {
+            r3[o * 2 + i] = col[o];
+        }
+    }
+    assert_close(
+        &r3,
+        &data_shaped(at(v, "result3"), &[3, 2]),
+        TOL,
+        "spm/dot_a: result3",
+    );
+}
+
+mod m_dot_c {
+    actinf::model! {
+        /// `spm/dot_c`: A is (3, 2, 4).
+        pub M {
+            factors { S0: 2, S1: 4 }
+            modalities { O: 3 depends_on [S0, S1] }
+        }
+    }
+}
+
+#[test]
+fn spm_dot_c() {
+    use m_dot_c::*;
+    type Fs = <M as Spec>::Factors;
+    type Ms = <M as Spec>::Modalities;
+    let fx = load("spm/dot_c");
+    let v = at(&fx, "variables");
+    let a = data_shaped(at(v, "A"), &[3, 2, 4]);
+    let model = Model::<f64, M>::uniform()
+        .with_a::<O>(arr3::<f64, 3, 2, 4>(&a))
+        .unwrap();
+    let am = model.a_of::<O>();
+    let o = sv::<3>(&data_shaped(at(v, "o"), &[3, 1]));
+    let s0 = data_shaped(at(v, "s/cells/0"), &[1, 2]);
+    let s1 = data_shaped(at(v, "s/cells/1"), &[1, 4]);
+
+    // result1 = o · A, (2, 4).
+    let want1 = data_shaped(at(v, "result1"), &[2, 4]);
+    let r1 = <O as ModalityShape<Fs>>::reduce_columns(am, |c| c.dot(&o));
+    assert_close(r1.as_flattened(), &want1, TOL, "spm/dot_c: result1 (o·A)");
+    let idx = o.iter().position(|&x| x == 1.0).expect("one-hot o");
+    let ll = <Ms as ModalityList<Fs>>::log_likelihood_index(model.ln_a(), &[idx]);
+    let e1: Vec<f64> = ll.0.as_flattened().iter().map(|x| x.exp()).collect();
+    assert_close(&e1, &want1, TOL, "spm/dot_c: result1 (exp ll)");
+
+    // result2 = A contracted with both factors, (3, 1).
+    let q = Belief::<f64, M>::from_input_unchecked(list![arr1::<f64, 2>(&s0), arr1::<f64, 4>(&s1)]);
+    let r2 = <O as ModalityShape<Fs>>::predict(am, &q.0);
+    assert_close(
+        r2.as_slice(),
+        &data_shaped(at(v, "result2"), &[3, 1]),
+        TOL,
+        "spm/dot_c: result2",
+    );
+
+    // result3 = A contracted with every factor but factor 0, (3, 2).
+    let mut r3 = vec![0.0; 3 * 2];
+    for i in 0..2 {
+        let q = Belief::<f64, M>::from_input_unchecked(list![one_hot::<2>(i), arr1::<f64, 4>(&s1)]);
+        let col = <O as ModalityShape<Fs>>::predict(am, &q.0);
+        for o in 0..3 {
+            r3[o * 2 + i] = col[o];
+        }
+    }
+    assert_close(
+        &r3,
+        &data_shaped(at(v, "result3"), &[3, 2]),
+        TOL,
+        "spm/dot_c: result3",
+    );
+}
+
+#[test]
+fn spm_cross_b() {
+    let fx = load("spm/cross_b");
+    let v = at(&fx, "variables");
+    let s0 = sv::<5>(&data_shaped(at(v, "s/cells/0"), &[5, 1]));
+    let s1 = sv::<2>(&data_shaped(at(v, "s/cells/1"), &[2, 1]));
+    let got = row_major(&maths::outer(&s0, &s1));
+    for k in ["result1", "result2"] {
+        assert_close(
+            &got,
+            &data_shaped(at(v, k), &[5, 2]),
+            TOL,
+            &format!("spm/cross_b: {k}"),
+        );
+    }
+}
+
+#[test]
+fn spm_cross_d() {
+    let fx = load("spm/cross_d");
+    let v = at(&fx, "variables");
+    let r = sv::<5>(&data_shaped(at(v, "random_vec"), &[5, 1]));
+    let s0 = sv::<4>(&data_shaped(at(v, "s/cells/0"), &[4, 1]));
+    let s1 = sv::<3>(&data_shaped(at(v, "s/cells/1"), &[3, 1]));
+    let s2 = sv::<2>(&data_shaped(at(v, "s/cells/2"), &[2, 1]));
+    // r ⊗ s0 ⊗ s1 ⊗ s2, each outer product flattened row-major before the next.
+    let x = sv::<20>(&row_major(&maths::outer(&r, &s0)));
+    let x = sv::<60>(&row_major(&maths::outer(&x, &s1)));
+    let got = row_major(&maths::outer(&x, &s2));
+    assert_close(
+        &got,
+        &data_shaped(at(v, "result1"), &[5, 4, 3, 2]),
+        TOL,
+        "spm/cross_d: result1",
+    );
+}
