@@ -1,0 +1,178 @@
+//! A step of the agent (state inference, empirical prior, policy inference, action selection
+//! — deterministic and stochastic) performs no heap allocation.
+//!
+//! A counting global allocator wraps the system allocator. Only allocations made on a thread
+//! that has switched counting on are counted, so the test harness (or any other test in this
+//! binary) allocating concurrently cannot disturb the count.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actinf::config::{ActionSelection, Config, SamplingMode};
+use actinf::{Agent, Beliefs, Categorical, Model, list};
+use rand::{SeedableRng, rngs::SmallRng};
+
+/// `System`, counting `alloc`, `alloc_zeroed` and `realloc` calls.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    // `const`-initialised and without a destructor: reading it never allocates.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn record() {
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        record();
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        record();
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        record();
+        // SAFETY: forwarded unchanged to the system allocator, which allocated `ptr`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged to the system allocator, which allocated `ptr`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` with counting on (for this thread) and returns the number of allocations.
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.load(Ordering::SeqCst) - before
+}
+
+actinf::model! {
+    /// Two controlled factors (the second's transition depends on both) and two modalities.
+    pub Maze {
+        factors {
+            Loc: 3 controlled_by 3,
+            Ctx: 2 controlled_by 2 depends_on [Loc, Ctx],
+        }
+        modalities {
+            Place: 3 depends_on [Loc],
+            Hint: 3 depends_on [Loc, Ctx],
+        }
+    }
+}
+
+const L: usize = 2;
+const NP: usize = actinf::spec::num_policies::<Maze>(L);
+const B: usize = 3;
+
+fn model() -> Model<f64, Maze> {
+    let a_place = [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]];
+    let a_hint = [
+        [[0.5, 0.5], [0.9, 0.1], [0.1, 0.9]],
+        [[0.5, 0.5], [0.1, 0.9], [0.9, 0.1]],
+        [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]],
+    ];
+    // Loc: action u moves to u (mostly).
+    let b_loc: [[[f64; 3]; 3]; 3] = core::array::from_fn(|next| {
+        core::array::from_fn(|_prev| core::array::from_fn(|u| if next == u { 0.9 } else { 0.05 }))
+    });
+    // Ctx: action 0 keeps it, action 1 flips it, except from Loc 0 where it stays.
+    let b_ctx: [[[[f64; 2]; 2]; 3]; 2] = core::array::from_fn(|next| {
+        core::array::from_fn(|loc| {
+            core::array::from_fn(|ctx| {
+                core::array::from_fn(|u| {
+                    let target = if u == 1 && loc != 0 { 1 - ctx } else { ctx };
+                    if next == target { 1.0 } else { 0.0 }
+                })
+            })
+        })
+    });
+    let pa_place = [[4.0, 1.0, 1.0], [1.0, 4.0, 1.0], [1.0, 1.0, 4.0]];
+    let pa_hint = [
+        [[2.0, 2.0], [3.0, 1.0], [1.0, 3.0]],
+        [[2.0, 2.0], [1.0, 3.0], [3.0, 1.0]],
+        [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]],
+    ];
+    let pb_ctx = b_ctx.map(|x| x.map(|y| y.map(|z| z.map(|v| 1.0 + 4.0 * v))));
+    Model::new(
+        list![a_place, a_hint],
+        list![b_loc, b_ctx],
+        list![[0.0, 1.0, -1.0], [0.0, 2.0, -4.0]],
+        list![[1.0, 0.0, 0.0], [0.5, 0.5]],
+    )
+    .unwrap()
+    .with_pa(list![pa_place, pa_hint])
+    .unwrap()
+    .with_pb(list![b_loc.map(|x| x.map(|y| y.map(|v| 1.0 + v))), pb_ctx])
+    .unwrap()
+}
+
+#[test]
+fn agent_steps_do_not_allocate() {
+    // The counter does see allocations.
+    let seen = allocations_during(|| {
+        black_box(vec![0u8; 64]);
+    });
+    assert!(seen >= 1, "the counting allocator missed an allocation");
+
+    let m = model();
+    let configs = [
+        // deterministic, with parameter information gain (pA and pB novelty)
+        Config::default().use_param_info_gain(true),
+        // stochastic, full (policy) sampling
+        Config::default()
+            .gamma(4.0)
+            .action_selection(ActionSelection::Stochastic),
+        // stochastic, marginal (per-factor) sampling
+        Config::default()
+            .alpha(2.0)
+            .action_selection(ActionSelection::Stochastic)
+            .sampling_mode(SamplingMode::Marginal),
+    ];
+    let agent =
+        Agent::<f64, Maze, L, NP, B>::from_models([m.clone(), m.clone(), m], configs).unwrap();
+    let mut rng = SmallRng::seed_from_u64(1);
+
+    let step = |t: usize, prior: &Beliefs<f64, Maze, B>, rng: &mut SmallRng| {
+        let obs: [[usize; 2]; B] = core::array::from_fn(|b| [(t + b) % 3, (t + 2 * b) % 3]);
+        let qs = agent.infer_states(&obs, prior).unwrap();
+        let cat: [Categorical<f64, Maze>; B] =
+            core::array::from_fn(|b| Categorical::one_hot(&obs[b]).unwrap());
+        black_box(agent.infer_states_categorical(&cat, prior).unwrap());
+        let (q_pi, neg_efe) = agent.infer_policies(&qs).unwrap();
+        black_box(neg_efe);
+        let action = agent.sample_action(&q_pi, rng).unwrap();
+        black_box(agent.action_marginals(&q_pi));
+        agent.update_empirical_prior(&action, &qs).unwrap()
+    };
+
+    // Warm-up (outside the count).
+    let mut prior = step(0, &agent.initial_prior(), &mut rng);
+
+    let n = allocations_during(|| {
+        for t in 1..=10 {
+            prior = step(t, &prior, &mut rng);
+        }
+    });
+    assert_eq!(n, 0, "{n} heap allocations in 10 agent steps");
+    // The steps did run and produced beliefs.
+    let s: f64 = prior[0].factor(0).iter().sum();
+    assert!((s - 1.0).abs() < 1e-9, "prior sums to {s}");
+}
