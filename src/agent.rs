@@ -285,6 +285,19 @@ impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize> Agent<T,
         Beliefs(core::array::from_fn(|b| Belief(*self.members[b].model.d())))
     }
 
+    /// Applies a per-agent belief map to a batch, tagging errors with the agent's index.
+    fn map_batch(
+        &self,
+        input: &Beliefs<T, S, B>,
+        mut f: impl FnMut(usize, &Member<T, S, L, NP>, &Belief<T, S>) -> Result<Belief<T, S>, Error>,
+    ) -> Result<Beliefs<T, S, B>, Error> {
+        let mut out = *input;
+        for (b, (slot, m)) in out.0.iter_mut().zip(&self.members).enumerate() {
+            *slot = f(b, m, &input.0[b]).map_err(|e| e.in_agent(b))?;
+        }
+        Ok(out)
+    }
+
     /// Posterior over states for every agent, from one index observation per modality per
     /// agent and the empirical prior (pymdp `infer_states`, FPI).
     pub fn infer_states(
@@ -292,14 +305,9 @@ impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize> Agent<T,
         obs: &[S::Observation; B],
         prior: &impl BeliefBatch<T, S, B>,
     ) -> Result<Beliefs<T, S, B>, Error> {
-        let prior = prior.as_batch();
-        let mut out = *prior;
-        for b in 0..B {
-            let m = &self.members[b];
-            out.0[b] = inference::infer_states(&m.model, &obs[b], &prior.0[b], m.config.num_iter)
-                .map_err(|e| e.in_agent(b))?;
-        }
-        Ok(out)
+        self.map_batch(prior.as_batch(), |b, m, p| {
+            inference::infer_states(&m.model, &obs[b], p, m.config.num_iter)
+        })
     }
 
     /// Posterior over states from categorical (probability-vector) observations.
@@ -308,19 +316,9 @@ impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize> Agent<T,
         obs: &[Categorical<T, S>; B],
         prior: &impl BeliefBatch<T, S, B>,
     ) -> Result<Beliefs<T, S, B>, Error> {
-        let prior = prior.as_batch();
-        let mut out = *prior;
-        for b in 0..B {
-            let m = &self.members[b];
-            out.0[b] = inference::infer_states_categorical(
-                &m.model,
-                &obs[b],
-                &prior.0[b],
-                m.config.num_iter,
-            )
-            .map_err(|e| e.in_agent(b))?;
-        }
-        Ok(out)
+        self.map_batch(prior.as_batch(), |b, m, p| {
+            inference::infer_states_categorical(&m.model, &obs[b], p, m.config.num_iter)
+        })
     }
 
     /// The next step's empirical prior `B · q` under each agent's action.
@@ -329,14 +327,9 @@ impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize> Agent<T,
         action: &[S::Action; B],
         qs: &impl BeliefBatch<T, S, B>,
     ) -> Result<Beliefs<T, S, B>, Error> {
-        let qs = qs.as_batch();
-        let mut out = *qs;
-        for b in 0..B {
-            out.0[b] =
-                inference::update_empirical_prior(&self.members[b].model, &action[b], &qs.0[b])
-                    .map_err(|e| e.in_agent(b))?;
-        }
-        Ok(out)
+        self.map_batch(qs.as_batch(), |b, m, q| {
+            inference::update_empirical_prior(&m.model, &action[b], q)
+        })
     }
 
     /// Policy posterior and `neg_efe` (minus the expected free energy) of every policy, for

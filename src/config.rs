@@ -1,6 +1,6 @@
 //! Agent hyperparameters, with pymdp 1.0's defaults.
 
-use crate::real::{Real, lit};
+use crate::real::Real;
 
 /// How an action is chosen from the policy posterior.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,7 +147,6 @@ impl<T: Real> Config<T> {
                 return Err(Error::new(Tensor::Hyperparameter, i, name, Entry::at(0), p));
             }
         }
-        let _ = lit::<T>(0.0);
         Ok(())
     }
 }

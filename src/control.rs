@@ -22,7 +22,7 @@ use crate::belief::Belief;
 use crate::model::Model;
 use crate::policy::Policies;
 use crate::real::Real;
-use crate::spec::{FactorList, ModalityList, Spec, TransitionList};
+use crate::spec::{ModalityList, Spec, TransitionList};
 use crate::types::{LikelihoodOf, OutcomesOf, TransitionsOf};
 
 type Ms<S> = <S as Spec>::Modalities;
@@ -177,9 +177,4 @@ pub fn policy_posterior<T: Real, const NP: usize>(
     let mut x = neg_efe * gamma + ln_e;
     crate::maths::softmax_in_place(x.as_mut_slice());
     x
-}
-
-/// Number of factors of `S` (re-exported for generic code).
-pub const fn factors<S: Spec>() -> usize {
-    <Fs<S> as FactorList>::LEN
 }

@@ -1,6 +1,5 @@
 //! Short names for the storage types a [`Spec`] induces.
 
-use crate::real::Real;
 use crate::spec::{FactorList, ModalityList, Spec, TransitionList};
 
 /// `A` for every modality of `S`: per modality, a tensor of outcome columns.
@@ -29,6 +28,3 @@ pub type TransitionsInputOf<T, S> =
 pub type FactorVectorsOf<T, S> = <<S as Spec>::Factors as FactorList>::Beliefs<T>;
 /// Plain-array input of [`FactorVectorsOf`]: `([T; N_0], (…, ()))`.
 pub type FactorInputOf<T, S> = <<S as Spec>::Factors as FactorList>::Input<T>;
-
-#[allow(dead_code)]
-fn _assert_real<T: Real>() {}

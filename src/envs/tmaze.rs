@@ -17,7 +17,7 @@ use crate::action::sample_index;
 use crate::error::Error;
 use crate::model::Model;
 use crate::real::{Real, lit};
-use crate::spec::{FactorList, ModalityList};
+use crate::spec::ModalityList;
 use crate::types::OutcomesOf;
 
 crate::model! {
@@ -207,7 +207,6 @@ impl<T: Real> TMazeEnv<T> {
                 rng,
             );
         }
-        let _ = <<TMaze as crate::Spec>::Factors as FactorList>::LEN;
         obs
     }
 }
