@@ -34,10 +34,10 @@ fn main() -> Result<(), actinf::Error> {
     });
     let b_door = [[[1.0], [0.0]], [[0.0], [1.0]]];
     let model = Model::<f64, Robot>::new(
-        list![a_room, a_draught],
-        list![b_room, b_door],
-        list![[0.0; 3], [0.0; 2]],
-        list![[1.0 / 3.0; 3], [0.5, 0.5]],
+        &list![a_room, a_draught],
+        &list![b_room, b_door],
+        &list![[0.0; 3], [0.0; 2]],
+        &list![[1.0 / 3.0; 3], [0.5, 0.5]],
     )?;
 
     let mut prior = Belief::<f64, Robot>::new(list![[1.0 / 3.0; 3], [0.5, 0.5]])?;

@@ -7,8 +7,8 @@
 //! length and count. A shape mistake does not compile; bad *values* (a column that does not
 //! sum to 1, a NaN, an observation index out of range) come back as a typed [`Error`].
 //!
-//! It is `no_std` (disable the default `std` feature, enable `libm`), never allocates, and
-//! uses a fixed number of iterations, so a step takes a predictable time.
+//! It is `no_std` (disable the default `std` feature, enable `libm`), never allocates in a
+//! step, and bounds the work of every call, so a step takes a predictable time.
 //!
 //! ```
 //! actinf::model! {
@@ -21,10 +21,10 @@
 //! use actinf::{Belief, Model, list, inference};
 //!
 //! let model = Model::<f64, Light>::new(
-//!     list![[[0.9, 0.2], [0.1, 0.8]]],                          // A: P(sensor | lamp)
-//!     list![[[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]], // B: action u switches to u
-//!     list![[0.0, 1.0]],                                        // C: prefers "on" readings
-//!     list![[0.5, 0.5]],                                        // D
+//!     &list![[[0.9, 0.2], [0.1, 0.8]]],                          // A: P(sensor | lamp)
+//!     &list![[[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]], // B: action u switches to u
+//!     &list![[0.0, 1.0]],                                        // C: prefers "on" readings
+//!     &list![[0.5, 0.5]],                                        // D
 //! )?;
 //! let prior = Belief::new(list![[0.5, 0.5]])?;
 //! let q = inference::infer_states(&model, &[1], &prior, 16)?;
@@ -34,43 +34,94 @@
 //! # Ok::<(), actinf::Error>(())
 //! ```
 //!
-//! Modules: [`spec`] (type-level model description), [`maths`] (kernels), [`model`](mod@model) (the
-//! generative model), [`inference`] (state inference), [`agent`] (the batched agent).
+//! # Layout
+//!
+//! The modules follow the stages of an agent's step:
+//!
+//! * [`spec`] — the type-level model description (structure only) and its [`Layout`](spec::Layout);
+//! * [`maths`] — numerical kernels over slices and vectors;
+//! * [`model`](mod@model) — the generative model, Dirichlet priors, beliefs, observations, errors;
+//! * [`infer`] — state inference (FPI) and the empirical prior;
+//! * [`plan`] — policies, expected free energy, action selection;
+//! * [`agent`] — the batched [`Agent`] and its configuration;
+//! * [`batch`] — shared and per-agent parameters, heap storage for large batches;
+//! * [`envs`] — environments.
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 // Batch loops index several parallel arrays (observations, priors, agents) by `b`.
 #![allow(clippy::needless_range_loop)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
 pub use nalgebra;
+pub use rand;
 
-pub mod action;
 pub mod agent;
-pub mod belief;
-pub mod config;
-pub mod control;
+pub mod batch;
 pub mod envs;
-pub mod error;
-pub mod inference;
+pub mod infer;
+#[cfg(feature = "serde")]
+pub mod io;
 mod macros;
 pub mod maths;
 pub mod model;
-pub mod observation;
-pub mod policy;
-mod real;
+pub mod plan;
 pub mod spec;
 pub mod types;
-mod validate;
 
-pub use agent::Agent;
-pub use belief::{Belief, BeliefBatch, Beliefs};
-pub use config::Config;
-pub use error::{Error, NORMALISATION_TOLERANCE, Problem, Tensor};
-pub use model::Model;
-pub use observation::Categorical;
-pub use policy::Policies;
-pub use real::Real;
+pub use agent::{Agent, Config};
+pub use batch::{PerAgent, Shared};
+pub use maths::Real;
+pub use model::{
+    Belief, BeliefBatch, BeliefBatchMut, Beliefs, Categorical, DirichletA, DirichletB, DirichletD,
+    Error, Model, NORMALISATION_TOLERANCE, Problem, Tensor,
+};
+pub use plan::{CustomPolicies, Policies, PolicySet};
 pub use spec::{Factor, Modality, Spec};
+
+/// State inference (the path of earlier releases; see [`infer`]).
+pub mod inference {
+    pub use crate::infer::*;
+}
+
+/// Policies (the path of earlier releases; see [`plan::policy`]).
+pub mod policy {
+    pub use crate::plan::policy::*;
+}
+
+/// Expected free energy (the path of earlier releases; see [`plan::efe`]).
+pub mod control {
+    pub use crate::plan::efe::*;
+}
+
+/// Action selection (the path of earlier releases; see [`plan::select`](mod@crate::plan::select)).
+pub mod action {
+    pub use crate::plan::select::*;
+}
+
+/// Agent hyperparameters (the path of earlier releases; see [`agent::config`]).
+pub mod config {
+    pub use crate::agent::config::*;
+    pub use crate::maths::NoveltyWeight;
+    pub use crate::plan::{ActionSelection, SamplingMode};
+}
+
+/// Beliefs (the path of earlier releases; see [`model`](mod@model)).
+pub mod belief {
+    pub use crate::model::{Belief, BeliefBatch, BeliefBatchMut, Beliefs};
+}
+
+/// Observations (the path of earlier releases; see [`model`](mod@model)).
+pub mod observation {
+    pub use crate::model::{Categorical, check_observation};
+}
+
+/// Errors (the path of earlier releases; see [`model`](mod@model)).
+pub mod error {
+    pub(crate) use crate::model::error::wrong_length;
+    pub use crate::model::{Entry, Error, MAX_AXES, NORMALISATION_TOLERANCE, Problem, Tensor};
+}

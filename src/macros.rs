@@ -86,12 +86,10 @@ macro_rules! model {
         impl $crate::Spec for $name {
             type Factors = $crate::type_list![$($factor),+];
             type Modalities = $crate::type_list![$($modality),+];
-            type Observation = [usize; [$($crate::model!(@unit $modality)),+].len()];
-            type Action = [usize; [$($crate::model!(@unit $factor)),+].len()];
             const NAME: &'static str = stringify!($name);
+            $crate::spec_storage!();
         }
     };
-    (@unit $x:ident) => { () };
     (@factors $vis:vis [$($pos:tt)*]) => {};
     (@factors $vis:vis [$($pos:tt)*]
         [ $(#[$fmeta:meta])* $factor:ident $states:tt [$($controls:tt)?] [$($fdep:ident),*] ]
@@ -129,4 +127,23 @@ macro_rules! model {
     (@or_one $c:tt) => { $c };
     (@deps $factor:ident []) => { $crate::type_list![$factor] };
     (@deps $factor:ident [$($fdep:ident),+]) => { $crate::type_list![$($fdep),+] };
+}
+
+/// Writes the storage types of a hand-written [`Spec`](crate::Spec) impl, sized by its
+/// [`Layout`](crate::spec::Layout): put `actinf::spec_storage!();` after `Factors`,
+/// `Modalities` and `NAME` (see [`Spec`](crate::Spec)).
+#[macro_export]
+macro_rules! spec_storage {
+    () => {
+        type Observation = [usize; $crate::spec::layout_value::<Self>().num_modalities];
+        type Action = [usize; $crate::spec::layout_value::<Self>().num_factors];
+        type States<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().states];
+        type Outcomes<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().outcomes];
+        type Controls<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().controls];
+        type Likelihoods<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().likelihoods];
+        type Tensors<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().tensors];
+        type Transitions<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().transitions];
+        type Columns = [u32; $crate::spec::layout_value::<Self>().columns];
+        type Joint<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().max_joint];
+    };
 }

@@ -5,10 +5,17 @@
 
 mod common;
 
-use actinf::config::Config;
+use actinf::agent::Extras;
+use actinf::config::{Config, NoveltyWeight};
+use actinf::model::NoveltyA;
+use actinf::policy::Policies;
 use actinf::spec::{Spec, num_factors};
-use actinf::{Agent, Belief, Beliefs, Categorical, Model, inference, list};
+use actinf::{
+    Agent, Belief, Beliefs, Categorical, DirichletA, Error, Model, PerAgent, Shared, inference,
+    list,
+};
 use common::{arr1, arr2, arr3, arr4};
+use nalgebra::SVector;
 use rand::{SeedableRng, rngs::SmallRng};
 
 /// SplitMix64: a small deterministic generator for test data.
@@ -173,11 +180,11 @@ fn large_model_matches_brute_force_fpi() {
         let prior = [g.distribution(nr), g.distribution(nc)];
 
         let model = Model::<f64, Big>::uniform()
-            .with_a::<Pixel>(arr3::<f64, 40, 16, 12>(&pixel))
+            .with_a::<Pixel>(&arr3::<f64, 40, 16, 12>(&pixel))
             .unwrap()
-            .with_a::<Edge>(arr2::<f64, 5, 12>(&edge))
+            .with_a::<Edge>(&arr2::<f64, 5, 12>(&edge))
             .unwrap()
-            .with_a::<Mirror>(arr3::<f64, 6, 12, 16>(&mirror))
+            .with_a::<Mirror>(&arr3::<f64, 6, 12, 16>(&mirror))
             .unwrap();
         let p = Belief::<f64, Big>::new(list![
             arr1::<f64, 16>(&prior[0]),
@@ -260,8 +267,9 @@ const L: usize = 2;
 const NP: usize = actinf::spec::num_policies::<Small>(L);
 const B: usize = 4;
 
-/// A random model; with `learn`, Dirichlet concentrations `pA` are attached too.
-fn random_model(seed: u64, learn: bool) -> Model<f64, Small> {
+/// A random model; with `learn`, Dirichlet concentrations `pA` too (the old API attached
+/// them to the model, leaving `A` as it was; they are now a separate [`DirichletA`]).
+fn random_model(seed: u64, learn: bool) -> (Model<f64, Small>, Option<DirichletA<f64, Small>>) {
     let mut g = Gen(seed);
     let a_place = g.column_stochastic(&[3, 3], 0.1);
     let a_hint = g.column_stochastic(&[4, 3, 2], 0.1);
@@ -272,26 +280,107 @@ fn random_model(seed: u64, learn: bool) -> Model<f64, Small> {
     let c_hint: Vec<f64> = (0..4).map(|_| 4.0 * g.unit() - 2.0).collect();
     let d = [g.distribution(3), g.distribution(2)];
     let model = Model::<f64, Small>::new(
-        list![arr2::<f64, 3, 3>(&a_place), arr3::<f64, 4, 3, 2>(&a_hint)],
-        list![
+        &list![arr2::<f64, 3, 3>(&a_place), arr3::<f64, 4, 3, 2>(&a_hint)],
+        &list![
             arr3::<f64, 3, 3, 3>(&b_loc),
             arr4::<f64, 2, 3, 2, 2>(&b_ctx)
         ],
-        list![arr1::<f64, 3>(&c_place), arr1::<f64, 4>(&c_hint)],
-        list![arr1::<f64, 3>(&d[0]), arr1::<f64, 2>(&d[1])],
+        &list![arr1::<f64, 3>(&c_place), arr1::<f64, 4>(&c_hint)],
+        &list![arr1::<f64, 3>(&d[0]), arr1::<f64, 2>(&d[1])],
     )
     .unwrap();
     if !learn {
-        return model;
+        return (model, None);
     }
     let pa_place: Vec<f64> = (0..9).map(|_| 0.5 + 4.0 * g.unit()).collect();
     let pa_hint: Vec<f64> = (0..24).map(|_| 0.5 + 4.0 * g.unit()).collect();
-    model
-        .with_pa(list![
-            arr2::<f64, 3, 3>(&pa_place),
-            arr3::<f64, 4, 3, 2>(&pa_hint)
-        ])
-        .unwrap()
+    let pa = DirichletA::new(&list![
+        arr2::<f64, 3, 3>(&pa_place),
+        arr3::<f64, 4, 3, 2>(&pa_hint)
+    ])
+    .unwrap();
+    (model, Some(pa))
+}
+
+/// Per-agent, optional novelty weights of `pA`: agent `b` computes parameter information gain
+/// about `A` iff it has weights. (The old `Config::use_param_info_gain` was per agent; it is
+/// now the presence of novelty weights, and `with_novelty_a_weights` gives weights to every
+/// agent of a batch, so this batch implements the public `Extras` trait itself.)
+#[derive(Clone, Copy)]
+struct NoveltyPerAgent([Option<NoveltyA<f64, Small>>; B]);
+
+impl Extras<f64, Small, L, NP, B> for NoveltyPerAgent {
+    fn novelty_a(&self, b: usize) -> Option<&NoveltyA<f64, Small>> {
+        self.0[b].as_ref()
+    }
+}
+
+type Beliefs1 = Beliefs<f64, Small, 1>;
+type Action = [usize; 2];
+
+/// The single-agent API the comparison needs, so that single agents with and without novelty
+/// weights (different types) sit in one list.
+trait Single {
+    fn initial_prior(&self) -> Beliefs1;
+    fn infer_states(&self, obs: &[[usize; 2]; 1], prior: &Beliefs1) -> Result<Beliefs1, Error>;
+    #[allow(clippy::type_complexity)]
+    fn infer_policies(
+        &self,
+        qs: &Beliefs1,
+    ) -> Result<([SVector<f64, NP>; 1], [SVector<f64, NP>; 1]), Error>;
+    fn sample_action(
+        &self,
+        q_pi: &[SVector<f64, NP>; 1],
+        rng: &mut SmallRng,
+    ) -> Result<[Action; 1], Error>;
+    fn update_empirical_prior(
+        &self,
+        actions: &[Action; 1],
+        qs: &Beliefs1,
+    ) -> Result<Beliefs1, Error>;
+    fn infer_states_categorical(
+        &self,
+        obs: &[Categorical<f64, Small>; 1],
+        prior: &Beliefs1,
+    ) -> Result<Beliefs1, Error>;
+}
+
+impl<X: Extras<f64, Small, L, NP, 1>> Single
+    for Agent<f64, Small, L, NP, 1, Shared<Model<f64, Small>>, Shared<Config<f64>>, X>
+{
+    fn initial_prior(&self) -> Beliefs1 {
+        Agent::initial_prior(self)
+    }
+    fn infer_states(&self, obs: &[[usize; 2]; 1], prior: &Beliefs1) -> Result<Beliefs1, Error> {
+        Agent::infer_states(self, obs, prior)
+    }
+    fn infer_policies(
+        &self,
+        qs: &Beliefs1,
+    ) -> Result<([SVector<f64, NP>; 1], [SVector<f64, NP>; 1]), Error> {
+        Agent::infer_policies(self, qs)
+    }
+    fn sample_action(
+        &self,
+        q_pi: &[SVector<f64, NP>; 1],
+        rng: &mut SmallRng,
+    ) -> Result<[Action; 1], Error> {
+        Agent::sample_action(self, q_pi, rng)
+    }
+    fn update_empirical_prior(
+        &self,
+        actions: &[Action; 1],
+        qs: &Beliefs1,
+    ) -> Result<Beliefs1, Error> {
+        Agent::update_empirical_prior(self, actions, qs)
+    }
+    fn infer_states_categorical(
+        &self,
+        obs: &[Categorical<f64, Small>; 1],
+        prior: &Beliefs1,
+    ) -> Result<Beliefs1, Error> {
+        Agent::infer_states_categorical(self, obs, prior)
+    }
 }
 
 fn assert_bits(got: &[f64], want: &[f64], what: &str) {
@@ -317,23 +406,50 @@ fn assert_belief_bits<S: Spec>(got: &Belief<f64, S>, want: &Belief<f64, S>, what
 
 #[test]
 fn batch_of_four_equals_four_single_agents() {
-    let models: [Model<f64, Small>; B] =
-        core::array::from_fn(|b| random_model(1000 + b as u64, b == 3));
+    let (models, pas): (Vec<_>, Vec<_>) = (0..B)
+        .map(|b| random_model(1000 + b as u64, b == 3))
+        .unzip();
+    let models: [Model<f64, Small>; B] = models.try_into().unwrap();
     let configs: [Config<f64>; B] = [
         Config::default(),
         Config::default().gamma(4.0),
         Config::default().gamma(0.5).use_states_info_gain(false),
-        Config::default().use_param_info_gain(true).num_iter(7),
+        // Old: `.use_param_info_gain(true)` (exact novelty weight, the old default); now agent
+        // 3's novelty weights below.
+        Config::default().num_iter(7),
     ];
-    let batch = Agent::<f64, Small, L, NP, B>::from_models(models.clone(), configs).unwrap();
-    let singles: Vec<Agent<f64, Small, L, NP, 1>> = (0..B)
-        .map(|b| Agent::new(models[b].clone(), configs[b]).unwrap())
+    // Old: parameter information gain for agent b iff its config asked for it and its model
+    // had `pA` — agent 3 only.
+    let param_info_gain = [false, false, false, true];
+    let novelty: [Option<NoveltyA<f64, Small>>; B] = core::array::from_fn(|b| {
+        pas[b]
+            .as_ref()
+            .filter(|_| param_info_gain[b])
+            .map(|pa| pa.novelty(NoveltyWeight::Exact))
+    });
+    assert!(novelty[3].is_some(), "agent 3 learns");
+    let batch = Agent::<f64, Small, L, NP, B, _, _, _, _>::from_parts(
+        PerAgent(models.clone()),
+        PerAgent(configs),
+        NoveltyPerAgent(novelty),
+        Policies::all(),
+    )
+    .unwrap();
+    let singles: Vec<Box<dyn Single>> = (0..B)
+        .map(|b| {
+            let one = Agent::<f64, Small, L, NP, 1>::new(models[b].clone(), configs[b]).unwrap();
+            match (&pas[b], param_info_gain[b]) {
+                (Some(pa), true) => {
+                    Box::new(one.with_novelty_a(pa, NoveltyWeight::Exact)) as Box<dyn Single>
+                }
+                _ => Box::new(one),
+            }
+        })
         .collect();
     let mut rng = SmallRng::seed_from_u64(1);
 
     let mut prior = batch.initial_prior();
-    let mut single_prior: Vec<Beliefs<f64, Small, 1>> =
-        singles.iter().map(|a| a.initial_prior()).collect();
+    let mut single_prior: Vec<Beliefs1> = singles.iter().map(|a| a.initial_prior()).collect();
     for t in 0..4 {
         for b in 0..B {
             assert_belief_bits(
@@ -356,6 +472,14 @@ fn batch_of_four_equals_four_single_agents() {
             "t={t}: identical agents"
         );
         assert!(neg_efe[0] != neg_efe[3], "t={t}: identical neg_efe");
+        // Port check: agent 3's novelty weights are used (its neg_efe is not that of the same
+        // agent without parameter information gain).
+        let plain3 = Agent::<f64, Small, L, NP, 1>::new(models[3].clone(), configs[3]).unwrap();
+        let (_, ne_plain) = plain3.infer_policies(&[qs[3]]).unwrap();
+        assert!(
+            ne_plain[0] != neg_efe[3],
+            "t={t}: agent 3's novelty has no effect"
+        );
 
         for b in 0..B {
             let one = &singles[b];
@@ -397,8 +521,17 @@ fn batch_of_four_equals_four_single_agents() {
         prior = next;
     }
 
-    // The batch carries each agent's own model.
+    // The batch carries each agent's own model (the old model also held `pA`; it now lives
+    // in the novelty weights derived from it, checked too).
     for (b, m) in models.iter().enumerate() {
         assert!(batch.model(b) == m, "agent {b}: model");
+        let want = match (&pas[b], param_info_gain[b]) {
+            (Some(pa), true) => Some(pa.novelty(NoveltyWeight::Exact)),
+            _ => None,
+        };
+        assert!(
+            Extras::<f64, Small, L, NP, B>::novelty_a(batch.extras(), b) == want.as_ref(),
+            "agent {b}: novelty weights of pA"
+        );
     }
 }

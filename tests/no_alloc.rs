@@ -10,8 +10,9 @@ use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use actinf::config::NoveltyWeight;
 use actinf::config::{ActionSelection, Config, SamplingMode};
-use actinf::{Agent, Beliefs, Categorical, Model, list};
+use actinf::{Agent, Beliefs, Categorical, DirichletA, DirichletB, Model, PerAgent, list};
 use rand::{SeedableRng, rngs::SmallRng};
 
 /// `System`, counting `alloc`, `alloc_zeroed` and `realloc` calls.
@@ -82,7 +83,11 @@ const L: usize = 2;
 const NP: usize = actinf::spec::num_policies::<Maze>(L);
 const B: usize = 3;
 
-fn model() -> Model<f64, Maze> {
+fn model() -> (
+    Model<f64, Maze>,
+    DirichletA<f64, Maze>,
+    DirichletB<f64, Maze>,
+) {
     let a_place = [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]];
     let a_hint = [
         [[0.5, 0.5], [0.9, 0.1], [0.1, 0.9]],
@@ -111,17 +116,16 @@ fn model() -> Model<f64, Maze> {
         [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]],
     ];
     let pb_ctx = b_ctx.map(|x| x.map(|y| y.map(|z| z.map(|v| 1.0 + 4.0 * v))));
-    Model::new(
-        list![a_place, a_hint],
-        list![b_loc, b_ctx],
-        list![[0.0, 1.0, -1.0], [0.0, 2.0, -4.0]],
-        list![[1.0, 0.0, 0.0], [0.5, 0.5]],
+    let model = Model::new(
+        &list![a_place, a_hint],
+        &list![b_loc, b_ctx],
+        &list![[0.0, 1.0, -1.0], [0.0, 2.0, -4.0]],
+        &list![[1.0, 0.0, 0.0], [0.5, 0.5]],
     )
-    .unwrap()
-    .with_pa(list![pa_place, pa_hint])
-    .unwrap()
-    .with_pb(list![b_loc.map(|x| x.map(|y| y.map(|v| 1.0 + v))), pb_ctx])
-    .unwrap()
+    .unwrap();
+    let pa = DirichletA::new(&list![pa_place, pa_hint]).unwrap();
+    let pb = DirichletB::new(&list![b_loc.map(|x| x.map(|y| y.map(|v| 1.0 + v))), pb_ctx]).unwrap();
+    (model, pa, pb)
 }
 
 #[test]
@@ -132,10 +136,10 @@ fn agent_steps_do_not_allocate() {
     });
     assert!(seen >= 1, "the counting allocator missed an allocation");
 
-    let m = model();
+    let (m, pa, pb) = model();
     let configs = [
-        // deterministic, with parameter information gain (pA and pB novelty)
-        Config::default().use_param_info_gain(true),
+        // deterministic (every agent has parameter information gain: pA and pB novelty)
+        Config::default(),
         // stochastic, full (policy) sampling
         Config::default()
             .gamma(4.0)
@@ -146,8 +150,10 @@ fn agent_steps_do_not_allocate() {
             .action_selection(ActionSelection::Stochastic)
             .sampling_mode(SamplingMode::Marginal),
     ];
-    let agent =
-        Agent::<f64, Maze, L, NP, B>::from_models([m.clone(), m.clone(), m], configs).unwrap();
+    let agent = Agent::<f64, Maze, L, NP, B>::from_models([m.clone(), m.clone(), m], configs)
+        .unwrap()
+        .with_novelty_a_weights(PerAgent([pa.novelty(NoveltyWeight::Exact); B]))
+        .with_novelty_b(&pb, NoveltyWeight::Heuristic);
     let mut rng = SmallRng::seed_from_u64(1);
 
     let step = |t: usize, prior: &Beliefs<f64, Maze, B>, rng: &mut SmallRng| {
@@ -172,6 +178,34 @@ fn agent_steps_do_not_allocate() {
         }
     });
     assert_eq!(n, 0, "{n} heap allocations in 10 agent steps");
+
+    // The same through the `_into` methods, writing into storage the caller owns (here on the
+    // heap, built once outside the count).
+    let mut qs = Box::new(Beliefs::<f64, Maze, B>::ZERO);
+    let mut next = Box::new(Beliefs::<f64, Maze, B>::ZERO);
+    let mut q_pi = Box::new([nalgebra::SVector::<f64, NP>::zeros(); B]);
+    let mut neg_efe = Box::new([nalgebra::SVector::<f64, NP>::zeros(); B]);
+    let mut actions = Box::new([[0usize; 2]; B]);
+    let n = allocations_during(|| {
+        for t in 1..=10 {
+            let obs: [[usize; 2]; B] = core::array::from_fn(|b| [(t + b) % 3, (t * b) % 3]);
+            agent.infer_states_into(&obs, &prior, &mut qs).unwrap();
+            agent
+                .infer_policies_into(&qs, &mut q_pi, &mut neg_efe)
+                .unwrap();
+            agent
+                .sample_action_into(&q_pi, &mut rng, &mut actions)
+                .unwrap();
+            agent
+                .update_empirical_prior_into(&actions, &qs, &mut next)
+                .unwrap();
+            prior = *next;
+        }
+    });
+    assert_eq!(
+        n, 0,
+        "{n} heap allocations in 10 agent steps through `_into`"
+    );
     // The steps did run and produced beliefs.
     let s: f64 = prior[0].factor(0).iter().sum();
     assert!((s - 1.0).abs() < 1e-9, "prior sums to {s}");

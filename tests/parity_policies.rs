@@ -14,11 +14,13 @@
 //!   distributions stochastic selection draws from.
 
 use actinf::action::{self, action_marginals, sharpen_in_place};
-use actinf::config::{ActionSelection, SamplingMode};
-use actinf::control::{EfeModel, Terms, policy_posterior};
+use actinf::agent::Extras;
+use actinf::config::{ActionSelection, NoveltyWeight, SamplingMode};
+use actinf::control::{Efe, EfeTerms, Terms, policy_posterior_into};
 use actinf::policy::Policies;
-use actinf::spec::{FactorList, ModalityList, Spec, num_factors, num_modalities};
-use actinf::{Agent, Belief, Beliefs, Config, Model, list};
+use actinf::spec::{self, Spec, num_factors, num_modalities};
+use actinf::types::OutcomesInputOf;
+use actinf::{Agent, Belief, Beliefs, Config, DirichletA, DirichletB, Model, Shared, list};
 use nalgebra::SVector;
 use rand::{SeedableRng, rngs::SmallRng};
 use serde_json::Value;
@@ -157,39 +159,28 @@ fn check_structure<S: Spec>(fx: &Value) {
     assert_eq!(num_factors::<S>(), ns.len(), "number of factors");
     assert_eq!(num_modalities::<S>(), no.len(), "number of modalities");
     for f in 0..ns.len() {
-        assert_eq!(
-            <S::Factors as FactorList>::states(f),
-            ns[f],
-            "states of f{f}"
-        );
-        assert_eq!(
-            <S::Factors as FactorList>::controls(f),
-            nu[f],
-            "controls of f{f}"
-        );
+        assert_eq!(spec::factors::<S>()[f].states, ns[f], "states of f{f}");
+        assert_eq!(spec::factors::<S>()[f].controls, nu[f], "controls of f{f}");
     }
     for (m, &n) in no.iter().enumerate() {
-        assert_eq!(
-            <S::Modalities as ModalityList<S::Factors>>::outcomes(m),
-            n,
-            "outcomes of m{m}"
-        );
+        assert_eq!(spec::modalities::<S>()[m].outcomes, n, "outcomes of m{m}");
     }
 }
 
 /// The policy table equals the fixture's `(NP, L, F)` int array exactly.
 fn check_policy_table<S: Spec, const L: usize, const NP: usize>(
     what: &str,
-    table: &[[S::Action; L]; NP],
+    table: impl IntoIterator<Item = [S::Action; L]>,
     fixture_policies: &Value,
 ) {
     let nf = num_factors::<S>();
     assert_eq!(shape_of(fixture_policies), vec![NP, L, nf], "{what}: shape");
     let want = usizes(fixture_policies);
     let got: Vec<usize> = table
-        .iter()
-        .flat_map(|p| p.iter().flat_map(|a| a.as_ref().iter().copied()))
+        .into_iter()
+        .flat_map(|p| p.into_iter().flat_map(|a| a.as_ref().to_vec()))
         .collect();
+    assert_eq!(got.len(), NP * L * nf, "{what}: number of entries");
     for k in 0..NP {
         let g = &got[k * L * nf..(k + 1) * L * nf];
         let w = &want[k * L * nf..(k + 1) * L * nf];
@@ -197,20 +188,90 @@ fn check_policy_table<S: Spec, const L: usize, const NP: usize>(
     }
 }
 
+/// An agent over one shared model and configuration, with optional components `X`.
+type AgentWith<S, const L: usize, const NP: usize, X> =
+    Agent<f64, S, L, NP, 1, Shared<Model<f64, S>>, Shared<Config<f64>>, X>;
+
+/// What one agent computes from `qs`: its policy table, `q_pi`, `neg_efe` and the
+/// per-policy, per-step EFE terms.
+struct Evaluated<S: Spec, const L: usize, const NP: usize> {
+    policies: Vec<[S::Action; L]>,
+    q_pi: SVector<f64, NP>,
+    neg_efe: SVector<f64, NP>,
+    terms: [[EfeTerms<f64>; L]; NP],
+}
+
+fn evaluate<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, NP, 1>>(
+    what: &str,
+    agent: &AgentWith<S, L, NP, X>,
+    qs: &Belief<f64, S>,
+) -> Evaluated<S, L, NP> {
+    let (q_pi, neg_efe) = agent
+        .infer_policies(&Beliefs::<f64, S, 1>::splat(*qs))
+        .unwrap_or_else(|err| panic!("{what}: infer_policies failed: {err}"));
+    Evaluated {
+        policies: agent.policies().iter().collect(),
+        q_pi: q_pi[0],
+        neg_efe: neg_efe[0],
+        terms: agent.efe_terms(0, qs),
+    }
+}
+
+/// [`evaluate`], after setting time-varying `C` when given (pymdp `C[m]` of shape `(L, NO)`).
+fn evaluate_with_steps<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, NP, 1>>(
+    what: &str,
+    agent: AgentWith<S, L, NP, X>,
+    c_steps: Option<[OutcomesInputOf<f64, S>; L]>,
+    qs: &Belief<f64, S>,
+) -> Evaluated<S, L, NP> {
+    match c_steps {
+        Some(c) => {
+            let agent = agent
+                .with_c_per_step(c)
+                .unwrap_or_else(|err| panic!("{what}: setting the per-step C failed: {err}"));
+            evaluate(what, &agent, qs)
+        }
+        None => evaluate(what, &agent, qs),
+    }
+}
+
+/// The Dirichlet concentrations `pA`, `pB` parameter information gain is computed from.
+type Concentrations<'a, S> = (&'a DirichletA<f64, S>, &'a DirichletB<f64, S>);
+
+/// [`evaluate_with_steps`], with parameter information gain (novelty weights of `pA` and
+/// `pB`, pymdp's exact weight) when `novelty` is given: pymdp's `use_param_info_gain`.
+fn evaluate_with<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, NP, 1>>(
+    what: &str,
+    agent: AgentWith<S, L, NP, X>,
+    novelty: Option<Concentrations<'_, S>>,
+    c_steps: Option<[OutcomesInputOf<f64, S>; L]>,
+    qs: &Belief<f64, S>,
+) -> Evaluated<S, L, NP> {
+    match novelty {
+        Some((pa, pb)) => {
+            let agent = agent
+                .with_novelty_a(pa, NoveltyWeight::Exact)
+                .with_novelty_b(pb, NoveltyWeight::Exact);
+            evaluate_with_steps(what, agent, c_steps, qs)
+        }
+        None => evaluate_with_steps(what, agent, c_steps, qs),
+    }
+}
+
 /// `q_pi` / `neg_efe` of every flag variant, the policy table and the per-term breakdown.
 ///
-/// `customize` adds what `Agent::new` cannot take directly (time-varying `C`).
+/// `c_steps` is what `Agent::new` cannot take directly (time-varying `C`).
 fn check_infer_policies<S: Spec, const L: usize, const NP: usize>(
     fx: &Value,
-    model: &Model<f64, S>,
+    learned: &Learned<S>,
     qs: Belief<f64, S>,
-    customize: impl Fn(Agent<f64, S, L, NP>) -> Agent<f64, S, L, NP>,
+    c_steps: Option<[OutcomesInputOf<f64, S>; L]>,
 ) {
     check_structure::<S>(fx);
     let gamma = fx["params"]["gamma"].as_f64().unwrap();
     assert_eq!(fx["params"]["policy_len"].as_u64().unwrap() as usize, L);
     let e: [f64; NP] = load(&fx["inputs"]["E"]);
-    let batch = Beliefs::<f64, S, 1>::splat(qs);
+    let novelty = Some((&learned.pa, &learned.pb));
 
     let variants = fx["outputs"]["variants"].as_object().unwrap();
     assert!(!variants.is_empty());
@@ -220,46 +281,49 @@ fn check_infer_policies<S: Spec, const L: usize, const NP: usize>(
         let config = Config::default()
             .gamma(gamma)
             .use_utility(flag("use_utility"))
-            .use_states_info_gain(flag("use_states_info_gain"))
-            .use_param_info_gain(flag("use_param_info_gain"));
-        let agent = Agent::<f64, S, L, NP>::new(model.clone(), config)
+            .use_states_info_gain(flag("use_states_info_gain"));
+        let agent = Agent::<f64, S, L, NP>::new(learned.model.clone(), config)
             .unwrap_or_else(|err| panic!("{name}: building the agent failed: {err}"));
         let agent = agent
             .with_e(e)
             .unwrap_or_else(|err| panic!("{name}: setting E failed: {err}"));
-        let agent = customize(agent);
+        // use_param_info_gain: the agent gets the novelty weights of pA and pB.
+        let got = evaluate_with(
+            name,
+            agent,
+            novelty.filter(|_| flag("use_param_info_gain")),
+            c_steps,
+            &qs,
+        );
 
         check_policy_table::<S, L, NP>(
             &format!("{name}: policy table"),
-            agent.policies().table(),
+            got.policies.iter().copied(),
             &fx["outputs"]["policies"],
         );
 
-        let (q_pi, neg_efe) = agent
-            .infer_policies(&batch)
-            .unwrap_or_else(|err| panic!("{name}: infer_policies failed: {err}"));
         assert_close(
             &format!("{name}: neg_efe"),
-            neg_efe[0].as_slice(),
+            got.neg_efe.as_slice(),
             &f64s(&v["neg_efe"]),
             TOL,
         );
         assert_close(
             &format!("{name}: q_pi"),
-            q_pi[0].as_slice(),
+            got.q_pi.as_slice(),
             &f64s(&v["q_pi"]),
             TOL,
         );
     }
 
     // Per-term breakdown: needs the novelty weights, so parameter information gain on.
-    let config = Config::default().gamma(gamma).use_param_info_gain(true);
-    let agent = Agent::<f64, S, L, NP>::new(model.clone(), config)
+    let config = Config::default().gamma(gamma);
+    let agent = Agent::<f64, S, L, NP>::new(learned.model.clone(), config)
         .expect("agent with parameter information gain");
-    let agent = customize(agent.with_e(e).expect("E"));
-    let terms = agent.efe_terms(0, &qs);
+    let agent = agent.with_e(e).expect("E");
+    let terms = evaluate_with("per_policy_terms", agent, novelty, c_steps, &qs).terms;
     let ppt = &fx["outputs"]["per_policy_terms"];
-    let pick = |f: &dyn Fn(&actinf::control::EfeTerms<f64>) -> f64| -> Vec<f64> {
+    let pick = |f: &dyn Fn(&EfeTerms<f64>) -> f64| -> Vec<f64> {
         terms.iter().flat_map(|p| p.iter().map(f)).collect()
     };
     for (key, got) in [
@@ -372,7 +436,7 @@ fn deps_of(v: &Value) -> Vec<Vec<usize>> {
         .collect()
 }
 
-fn check_deps(fx: &Value, a_deps: &[&[usize]], b_deps: &[&[usize]]) {
+fn check_deps<S: Spec>(fx: &Value, a_deps: &[&[usize]], b_deps: &[&[usize]]) {
     let want_a: Vec<Vec<usize>> = a_deps.iter().map(|d| d.to_vec()).collect();
     let want_b: Vec<Vec<usize>> = b_deps.iter().map(|d| d.to_vec()).collect();
     assert_eq!(
@@ -385,10 +449,28 @@ fn check_deps(fx: &Value, a_deps: &[&[usize]], b_deps: &[&[usize]]) {
         want_b,
         "B_dependencies"
     );
+    // ... and the declared model has exactly these dependencies.
+    let declared_a: Vec<Vec<usize>> = spec::modalities::<S>()
+        .iter()
+        .map(|m| m.parents.ids().to_vec())
+        .collect();
+    let declared_b: Vec<Vec<usize>> = spec::factors::<S>()
+        .iter()
+        .map(|f| f.parents.ids().to_vec())
+        .collect();
+    assert_eq!(declared_a, want_a, "A_dependencies of the declared model");
+    assert_eq!(declared_b, want_b, "B_dependencies of the declared model");
 }
 
-fn dense_model(fx: &Value) -> Model<f64, dense::Dense> {
-    check_deps(fx, dense::A_DEPS, dense::B_DEPS);
+/// A model with the Dirichlet concentrations `pA`, `pB` the fixture records.
+struct Learned<S: Spec> {
+    model: Model<f64, S>,
+    pa: DirichletA<f64, S>,
+    pb: DirichletB<f64, S>,
+}
+
+fn dense_model(fx: &Value) -> Learned<dense::Dense> {
+    check_deps::<dense::Dense>(fx, dense::A_DEPS, dense::B_DEPS);
     let i = &fx["inputs"];
     let c = &i["C"];
     // For time-varying C the model's own C is step 0 (the per-step C is set on the agent).
@@ -402,17 +484,17 @@ fn dense_model(fx: &Value) -> Model<f64, dense::Dense> {
     } else {
         load(&c[1])
     };
-    Model::<f64, dense::Dense>::new(
-        list![load(&i["A"][0]), load(&i["A"][1])],
-        list![load(&i["B"][0]), load(&i["B"][1])],
-        list![c0, c1],
-        list![[1.0 / 3.0; 3], [0.5; 2]],
-    )
-    .expect("dense model")
-    .with_pa(list![load(&i["pA"][0]), load(&i["pA"][1])])
-    .expect("pA")
-    .with_pb(list![load(&i["pB"][0]), load(&i["pB"][1])])
-    .expect("pB")
+    Learned {
+        model: Model::<f64, dense::Dense>::new(
+            &list![load(&i["A"][0]), load(&i["A"][1])],
+            &list![load(&i["B"][0]), load(&i["B"][1])],
+            &list![c0, c1],
+            &list![[1.0 / 3.0; 3], [0.5; 2]],
+        )
+        .expect("dense model"),
+        pa: DirichletA::new(&list![load(&i["pA"][0]), load(&i["pA"][1])]).expect("pA"),
+        pb: DirichletB::new(&list![load(&i["pB"][0]), load(&i["pB"][1])]).expect("pB"),
+    }
 }
 
 fn dense_qs(fx: &Value) -> Belief<f64, dense::Dense> {
@@ -428,21 +510,21 @@ fn dense_qs(fx: &Value) -> Belief<f64, dense::Dense> {
 fn infer_policies_len1() {
     let fx = fixture("infer_policies_len1");
     let model = dense_model(&fx);
-    check_infer_policies::<dense::Dense, 1, 3>(&fx, &model, dense_qs(&fx), |a| a);
+    check_infer_policies::<dense::Dense, 1, 3>(&fx, &model, dense_qs(&fx), None);
 }
 
 #[test]
 fn infer_policies_len2() {
     let fx = fixture("infer_policies_len2");
     let model = dense_model(&fx);
-    check_infer_policies::<dense::Dense, 2, 9>(&fx, &model, dense_qs(&fx), |a| a);
+    check_infer_policies::<dense::Dense, 2, 9>(&fx, &model, dense_qs(&fx), None);
 }
 
 #[test]
 fn infer_policies_len3() {
     let fx = fixture("infer_policies_len3");
     let model = dense_model(&fx);
-    check_infer_policies::<dense::Dense, 3, 27>(&fx, &model, dense_qs(&fx), |a| a);
+    check_infer_policies::<dense::Dense, 3, 27>(&fx, &model, dense_qs(&fx), None);
 }
 
 #[test]
@@ -454,32 +536,34 @@ fn infer_policies_time_varying_C() {
     let c0: [[f64; 3]; 2] = load(&c[0]);
     let c1: [[f64; 2]; 2] = load(&c[1]);
     let model = dense_model(&fx);
-    check_infer_policies::<dense::Dense, 2, 9>(&fx, &model, dense_qs(&fx), |a| {
-        a.with_c_per_step([list![c0[0], c1[0]], list![c0[1], c1[1]]])
-            .expect("per-step C")
-    });
+    check_infer_policies::<dense::Dense, 2, 9>(
+        &fx,
+        &model,
+        dense_qs(&fx),
+        Some([list![c0[0], c1[0]], list![c0[1], c1[1]]]),
+    );
 }
 
 #[test]
 #[allow(non_snake_case)]
 fn infer_policies_bdeps_sparseA() {
     let fx = fixture("infer_policies_bdeps_sparseA");
-    check_deps(&fx, sparse::A_DEPS, sparse::B_DEPS);
+    check_deps::<sparse::Sparse>(&fx, sparse::A_DEPS, sparse::B_DEPS);
     let i = &fx["inputs"];
-    let model = Model::<f64, sparse::Sparse>::new(
-        list![load(&i["A"][0]), load(&i["A"][1])],
-        list![load(&i["B"][0]), load(&i["B"][1])],
-        list![load(&i["C"][0]), load(&i["C"][1])],
-        list![[1.0 / 3.0; 3], [0.5; 2]],
-    )
-    .expect("sparse model")
-    .with_pa(list![load(&i["pA"][0]), load(&i["pA"][1])])
-    .expect("pA")
-    .with_pb(list![load(&i["pB"][0]), load(&i["pB"][1])])
-    .expect("pB");
+    let model = Learned {
+        model: Model::<f64, sparse::Sparse>::new(
+            &list![load(&i["A"][0]), load(&i["A"][1])],
+            &list![load(&i["B"][0]), load(&i["B"][1])],
+            &list![load(&i["C"][0]), load(&i["C"][1])],
+            &list![[1.0 / 3.0; 3], [0.5; 2]],
+        )
+        .expect("sparse model"),
+        pa: DirichletA::new(&list![load(&i["pA"][0]), load(&i["pA"][1])]).expect("pA"),
+        pb: DirichletB::new(&list![load(&i["pB"][0]), load(&i["pB"][1])]).expect("pB"),
+    };
     let q = &i["qs"];
     let qs = Belief::new(list![load(&q[0]), load(&q[1])]).expect("qs");
-    check_infer_policies::<sparse::Sparse, 2, 9>(&fx, &model, qs, |a| a);
+    check_infer_policies::<sparse::Sparse, 2, 9>(&fx, &model, qs, None);
 }
 
 /// pymdp's `B_action_dependencies` (factor 1 driven by control factors 0 and 1) has no
@@ -492,7 +576,7 @@ fn infer_policies_bdeps_sparseA() {
 #[test]
 fn infer_policies_action_deps() {
     let fx = fixture("infer_policies_action_deps");
-    check_deps(&fx, flat::A_DEPS, flat::B_DEPS);
+    check_deps::<flat::Flat>(&fx, flat::A_DEPS, flat::B_DEPS);
     let (i, o) = (&fx["inputs"], &fx["outputs"]);
 
     // --- the flattening itself, derived here from the fixture's inputs --------------------
@@ -505,14 +589,8 @@ fn infer_policies_action_deps() {
         .map(|d| d.iter().map(|&c| nu_multi[c]).product())
         .collect();
     assert_eq!(flat_dims, usizes(&o["flattened_num_controls"]));
-    assert_eq!(
-        <<flat::Flat as Spec>::Factors as FactorList>::controls(0),
-        3
-    );
-    assert_eq!(
-        <<flat::Flat as Spec>::Factors as FactorList>::controls(1),
-        6
-    );
+    assert_eq!(spec::factors::<flat::Flat>()[0].controls, 3);
+    assert_eq!(spec::factors::<flat::Flat>()[1].controls, 6);
     // Row-major reshape of the trailing action axes: the data are unchanged.
     for f in 0..2 {
         assert_eq!(
@@ -533,10 +611,10 @@ fn infer_policies_action_deps() {
 
     // --- the flattened model ---------------------------------------------------------------
     let model = Model::<f64, flat::Flat>::new(
-        list![load(&i["A"][0]), load(&i["A"][1])],
-        list![load(&o["flattened_B"][0]), load(&o["flattened_B"][1])],
-        list![load(&i["C"][0]), load(&i["C"][1])],
-        list![[1.0 / 3.0; 3], [0.5; 2]],
+        &list![load(&i["A"][0]), load(&i["A"][1])],
+        &list![load(&o["flattened_B"][0]), load(&o["flattened_B"][1])],
+        &list![load(&i["C"][0]), load(&i["C"][1])],
+        &list![[1.0 / 3.0; 3], [0.5; 2]],
     )
     .expect("flattened model");
     let q = &i["qs"];
@@ -548,35 +626,31 @@ fn infer_policies_action_deps() {
     // (a) The fixture's 6-policy table, evaluated with the EFE evaluator (an `Agent` needs the
     // full table: `Agent::new` fixes NP = (∏ U_f)^L = 18 at compile time).
     let table: [[[usize; 2]; 1]; 6] = core::array::from_fn(|k| [fixture_rows[k]]);
-    let policies = Policies::<flat::Flat, 1, 6>::custom(table).expect("custom policies");
+    let policies = Policies::<flat::Flat, 1, 6>::custom(&table).expect("custom policies");
     check_policy_table::<flat::Flat, 1, 6>(
         "flattened_policies",
-        policies.table(),
+        policies.iter(),
         &o["flattened_policies"],
     );
-    let c_steps = [*model.c(); 1];
-    let efe = EfeModel {
+    let efe = Efe {
         model: &model,
-        c: &c_steps,
-        wa: None,
-        wb: None,
+        c: [model.c(); 1],
+        novelty_a: None,
+        novelty_b: None,
         terms: Terms {
             utility: true,
             states_info_gain: true,
             param_info_gain: false,
         },
     };
-    let neg_efe = efe.neg_efe(&policies, &qs);
-    assert_close(
-        "neg_efe (6 policies)",
-        neg_efe.as_slice(),
-        &want_neg_efe,
-        TOL,
-    );
+    let mut neg_efe = [0.0f64; 6];
+    efe.neg_efe_into(&policies, &qs, &mut neg_efe);
+    assert_close("neg_efe (6 policies)", &neg_efe, &want_neg_efe, TOL);
     // pymdp's default E is uniform over its 6 policies.
-    let ln_e = SVector::<f64, 6>::from_element((1.0f64 / 6.0).ln());
-    let q_pi = policy_posterior(&neg_efe, gamma, &ln_e);
-    assert_close("q_pi (6 policies)", q_pi.as_slice(), &want_q_pi, TOL);
+    let ln_e = [(1.0f64 / 6.0).ln(); 6];
+    let mut q_pi = [0.0f64; 6];
+    policy_posterior_into(&neg_efe, gamma, Some(&ln_e), &mut q_pi);
+    assert_close("q_pi (6 policies)", &q_pi, &want_q_pi, TOL);
 
     // Deterministic full-mode action (pymdp forces sampling_mode='full' here).
     let mut rng = SmallRng::seed_from_u64(0);
@@ -652,11 +726,7 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
     let nf = num_factors::<S>();
     assert_eq!(nf, nu.len());
     for (f, &n) in nu.iter().enumerate() {
-        assert_eq!(
-            <S::Factors as FactorList>::controls(f),
-            n,
-            "controls of f{f}"
-        );
+        assert_eq!(spec::factors::<S>()[f].controls, n, "controls of f{f}");
     }
     let q_arr: [f64; NP] = load(&i["q_pi"]);
     let q_pi = SVector::<f64, NP>::from(q_arr);
@@ -674,12 +744,8 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
     let full = agent_with(SamplingMode::Full, ActionSelection::Deterministic, 1.0);
     let marginal = agent_with(SamplingMode::Marginal, ActionSelection::Deterministic, 1.0);
 
-    check_policy_table::<S, L, NP>("policies (inputs)", full.policies().table(), &i["policies"]);
-    check_policy_table::<S, L, NP>(
-        "policies (outputs)",
-        full.policies().table(),
-        &o["policies"],
-    );
+    check_policy_table::<S, L, NP>("policies (inputs)", full.policies().iter(), &i["policies"]);
+    check_policy_table::<S, L, NP>("policies (outputs)", full.policies().iter(), &o["policies"]);
 
     let mut rng = SmallRng::seed_from_u64(7);
     let a_full = full.sample_action(&[q_pi], &mut rng).expect("full");
@@ -693,13 +759,14 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
 
     // Action marginals, through the agent and the free function.
     let marg = full.action_marginals(&[q_pi]);
-    let marg_free = action_marginals(full.policies(), &q_pi);
-    assert_eq!(marg[0], marg_free);
+    let q_pi_arr: [f64; NP] = q_pi.as_slice().try_into().expect("NP entries");
+    let marg_free = action_marginals::<f64, S, _, L, NP>(full.policies(), &q_pi_arr);
+    assert_eq!(marg[0].0, marg_free);
     let want_marg = o["action_marginals"].as_array().unwrap();
     assert_eq!(want_marg.len(), nf);
     for (f, w) in want_marg.iter().enumerate() {
         assert_eq!(shape_of(w), vec![nu[f]]);
-        let got = <S::Factors as FactorList>::action_vector(&marg[0], f);
+        let got = marg[0].factor(f);
         assert_close(&format!("action_marginals[{f}]"), got, &f64s(w), TOL);
     }
 
@@ -713,7 +780,7 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
             for f in (0..nf).rev() {
                 let u = j % nu[f];
                 j /= nu[f];
-                p *= <S::Factors as FactorList>::action_vector(&marg[0], f)[u];
+                p *= marg[0].factor(f)[u];
             }
             p
         })
@@ -771,7 +838,7 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
         let want = want.as_array().unwrap();
         assert_eq!(want.len(), nf);
         for (f, w) in want.iter().enumerate() {
-            let mut p = <S::Factors as FactorList>::action_vector(&marg[0], f).to_vec();
+            let mut p = marg[0].factor(f).to_vec();
             sharpen_in_place(&mut p, alpha);
             assert_close(
                 &format!("stochastic_marginal_probs[{key}][{f}]"),

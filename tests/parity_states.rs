@@ -4,17 +4,19 @@
 //!
 //! Every expected number is read from a fixture; models are declared with `actinf::model!`
 //! with the sizes and dependencies the fixture records (checked against it), and everything
-//! is computed through the library's public API (`maths`, `Model`, `spec::*` kernels,
-//! `inference`).
+//! is computed through the library's public API (`maths` kernels, `Model`, `DirichletA`,
+//! `spec` layout tables, `inference`).
 //!
 //! Not compared (not computable through the public API): `vfe` / `vfe_components` of the
 //! `infer_states_*` cases (actinf has no variational-free-energy function).
 
 mod common;
 
+use actinf::config::NoveltyWeight;
+use actinf::inference::likelihood;
 use actinf::nalgebra::{SMatrix, SVector};
-use actinf::spec::{DepList, FactorList, ModalityList, ModalityShape, Spec, num_factors};
-use actinf::{Belief, Categorical, Model, Real, inference, list, maths};
+use actinf::spec::{self, MAX_PARENTS, Spec, num_factors};
+use actinf::{Belief, Categorical, DirichletA, Model, Real, inference, list, maths};
 use common::*;
 use serde_json::Value;
 
@@ -67,10 +69,29 @@ fn reduce_cols<const NO: usize>(flat: &[f64], f: impl Fn(&SVector<f64, NO>) -> f
     columns(flat, NO).iter().map(|c| f(&sv::<NO>(c))).collect()
 }
 
-/// Columns stored by the library (C order over the parents) back to a row-major tensor.
-fn cols_to_flat<const NO: usize>(cols: &[SVector<f64, NO>]) -> Vec<f64> {
-    let cols: Vec<Vec<f64>> = cols.iter().map(|c| c.as_slice().to_vec()).collect();
-    from_columns(&cols)
+/// `A_m · q`: modality `m`'s predicted outcomes under the mean-field joint of its parents'
+/// marginals in `q` (pymdp `factor_dot` keeping the outcome axis).
+fn predict<S: Spec>(model: &Model<f64, S>, m: usize, q: &Belief<f64, S>) -> Vec<f64> {
+    let info = &spec::modalities::<S>()[m];
+    let mut joint = vec![0.0; info.parents.joint];
+    q.joint(&info.parents, &mut joint);
+    let mut qo = vec![0.0; info.outcomes];
+    maths::matvec(model.likelihood(m), &joint, &mut qo);
+    qo
+}
+
+/// `o · A_m` over the outcome axis: one value per joint parent state (C order).
+fn outcome_dot<S: Spec>(model: &Model<f64, S>, m: usize, o: &[f64]) -> Vec<f64> {
+    let info = &spec::modalities::<S>()[m];
+    assert_eq!(
+        o.len(),
+        info.outcomes,
+        "outcome_dot: {} outcomes",
+        info.outcomes
+    );
+    let mut out = vec![0.0; info.parents.joint];
+    maths::matvec_t_add(model.likelihood(m), o, &mut out);
+    out
 }
 
 /// The one-hot vector `e_i`.
@@ -237,11 +258,6 @@ macro_rules! maths_case {
                     modalities { O2: $no2 depends_on [Fa, Fb], O3: $no3 depends_on [Fa, Fb] }
                 }
             }
-            type Fs1 = <One as Spec>::Factors;
-            type Ms1 = <One as Spec>::Modalities;
-            type Fs2 = <Two as Spec>::Factors;
-            type Ms2 = <Two as Spec>::Modalities;
-            type Deps2 = <O2 as ModalityShape<Fs2>>::Deps;
 
             const CASE: &str = $file;
 
@@ -265,12 +281,17 @@ macro_rules! maths_case {
                 let pa1 = data_shaped(at(&fx, "inputs/pA1"), &[$no1, $ns1]);
                 let qa1 = data_shaped(at(&fx, "inputs/qA1"), &[$no1, $ns1]);
                 let model = Model::<f64, One>::uniform()
-                    .with_a::<O1>(arr2::<f64, $no1, $ns1>(&a1))
+                    .with_a::<O1>(&arr2::<f64, $no1, $ns1>(&a1))
                     .unwrap();
 
                 // Column entropies: the model's cache and maths::entropy per column.
                 let want_h = out(&fx, "H_A1");
-                assert_close(&model.h_a().0[..], &want_h, TOL, &what("H_A1 (Model::h_a)"));
+                assert_close(
+                    model.column_entropies(0),
+                    &want_h,
+                    TOL,
+                    &what("H_A1 (Model::column_entropies)"),
+                );
                 let h = reduce_cols::<$no1>(&a1, |c| maths::entropy(c));
                 assert_close(&h, &want_h, TOL, &what("H_A1 (maths::entropy)"));
 
@@ -287,15 +308,14 @@ macro_rules! maths_case {
                     TOL,
                     &what("spm_wnorm_exact_masked_pA1 (maths::novelty_weight)"),
                 );
-                let with_pa = Model::<f64, One>::uniform()
-                    .with_pa(list![arr2::<f64, $no1, $ns1>(&pa1)])
-                    .unwrap();
-                let w = <Ms1 as ModalityList<Fs1>>::novelty_weights(with_pa.pa().unwrap(), true);
+                let pa =
+                    DirichletA::<f64, One>::new(&list![arr2::<f64, $no1, $ns1>(&pa1)]).unwrap();
+                let w = pa.novelty(NoveltyWeight::Exact);
                 assert_close(
-                    &cols_to_flat(<O1 as ModalityShape<Fs1>>::columns(&w.0)),
+                    w.modality(0),
                     &want_masked,
                     TOL,
-                    &what("spm_wnorm_exact_masked_pA1 (ModalityList::novelty_weights)"),
+                    &what("spm_wnorm_exact_masked_pA1 (DirichletA::novelty)"),
                 );
 
                 let kl: f64 = columns(&qa1, $no1)
@@ -317,23 +337,22 @@ macro_rules! maths_case {
                     TOL,
                     &what("dirichlet_expected_value_pA1 (maths::dirichlet_mean)"),
                 );
-                let learned = Model::<f64, One>::uniform()
-                    .with_a_from_pa(list![arr2::<f64, $no1, $ns1>(&pa1)])
-                    .unwrap();
+                let mut learned = Model::<f64, One>::uniform();
+                pa.expected_into(&mut learned);
                 assert_close(
-                    learned.a_input().0.as_flattened(),
+                    learned.likelihood(0),
                     &want_mean,
                     TOL,
-                    &what("dirichlet_expected_value_pA1 (Model::with_a_from_pa)"),
+                    &what("dirichlet_expected_value_pA1 (DirichletA::expected_into)"),
                 );
 
                 let q = Belief::<f64, One>::from_input_unchecked(list![vec1::<f64, $ns1>(
                     &fx,
                     "inputs/q_for_A1"
                 )]);
-                let qo = <O1 as ModalityShape<Fs1>>::predict(model.a_of::<O1>(), &q.0);
+                let qo = predict(&model, 0, &q);
                 assert_close(
-                    qo.as_slice(),
+                    &qo,
                     &out(&fx, "factor_dot_A1_q"),
                     TOL,
                     &what("factor_dot_A1_q"),
@@ -350,17 +369,17 @@ macro_rules! maths_case {
                 let pa2 = data_shaped(at(&fx, "inputs/pA2"), &[$no2, $n0, $n1]);
                 let qa2 = data_shaped(at(&fx, "inputs/qA2"), &[$no2, $n0, $n1]);
                 let model = Model::<f64, Two>::uniform()
-                    .with_a::<O2>(arr3::<f64, $no2, $n0, $n1>(&a2))
+                    .with_a::<O2>(&arr3::<f64, $no2, $n0, $n1>(&a2))
                     .unwrap()
-                    .with_a::<O3>(arr3::<f64, $no3, $n0, $n1>(&a3))
+                    .with_a::<O3>(&arr3::<f64, $no3, $n0, $n1>(&a3))
                     .unwrap();
 
                 let want_h = out(&fx, "H_A2");
                 assert_close(
-                    model.h_a().0.as_flattened(),
+                    model.column_entropies(0),
                     &want_h,
                     TOL,
-                    &what("H_A2 (Model::h_a)"),
+                    &what("H_A2 (Model::column_entropies)"),
                 );
                 assert_close(
                     &reduce_cols::<$no2>(&a2, |c| maths::entropy(c)),
@@ -402,17 +421,18 @@ macro_rules! maths_case {
                     &what("dirichlet_expected_value_pA2 (maths::dirichlet_mean)"),
                 );
                 // pA3 is not part of the fixture: A3 itself (normalised) stands in for it.
-                let learned = Model::<f64, Two>::uniform()
-                    .with_a_from_pa(list![
-                        arr3::<f64, $no2, $n0, $n1>(&pa2),
-                        arr3::<f64, $no3, $n0, $n1>(&a3)
-                    ])
-                    .unwrap();
+                let mut learned = Model::<f64, Two>::uniform();
+                DirichletA::<f64, Two>::new(&list![
+                    arr3::<f64, $no2, $n0, $n1>(&pa2),
+                    arr3::<f64, $no3, $n0, $n1>(&a3)
+                ])
+                .unwrap()
+                .expected_into(&mut learned);
                 assert_close(
-                    learned.a_input().0.as_flattened().as_flattened(),
+                    learned.likelihood(0),
                     &want_mean,
                     TOL,
-                    &what("dirichlet_expected_value_pA2 (Model::with_a_from_pa)"),
+                    &what("dirichlet_expected_value_pA2 (DirichletA::expected_into)"),
                 );
 
                 // factor_dot
@@ -420,32 +440,38 @@ macro_rules! maths_case {
                     vec1::<f64, $n0>(&fx, "inputs/qs2/0"),
                     vec1::<f64, $n1>(&fx, "inputs/qs2/1")
                 ]);
-                let o2 = sv_at::<$no2>(&fx, "inputs/o2", &[$no2]);
-                let a2m = model.a_of::<O2>();
-                let qo = <O2 as ModalityShape<Fs2>>::predict(a2m, &qs.0);
+                let o2 = data_shaped(at(&fx, "inputs/o2"), &[$no2]);
+                let qo = predict(&model, 0, &qs);
                 assert_close(
-                    qo.as_slice(),
+                    &qo,
                     &out(&fx, "factor_dot_A2_qs_keep0"),
                     TOL,
-                    &what("factor_dot_A2_qs_keep0 (ModalityShape::predict)"),
+                    &what("factor_dot_A2_qs_keep0 (Belief::joint + maths::matvec)"),
                 );
                 // o2 · A2 over the outcome axis, then contracted with both factors.
-                let oa = <O2 as ModalityShape<Fs2>>::reduce_columns(a2m, |c| c.dot(&o2));
+                let info2 = &spec::modalities::<Two>()[0];
+                let oa = outcome_dot(&model, 0, &o2);
+                let mut marg: [&[f64]; MAX_PARENTS] = [&[]; MAX_PARENTS];
+                let np = qs.parent_marginals(&info2.parents, &mut marg);
+                let mut scratch = vec![0.0; info2.parents.joint];
                 assert_close1(
-                    <Deps2 as DepList<Fs2>>::contract(&oa, &qs.0),
+                    maths::contract(&oa, &marg[..np], &mut scratch),
                     num(at(&fx, "outputs/factor_dot_A2_all")),
                     TOL,
-                    &what("factor_dot_A2_all (DepList::contract)"),
+                    &what("factor_dot_A2_all (maths::contract)"),
                 );
                 // keep factor a: Σ_{s_b} (o2·A2)[s_a, s_b] q_b(s_b), the mean-field message
                 // to factor a.
-                let mut msgs = <Fs2 as FactorList>::filled(0.0);
-                <Deps2 as DepList<Fs2>>::messages(&oa, &qs.0, 1.0, &mut msgs);
+                let fs2 = spec::factors::<Two>();
+                let offsets: Vec<usize> =
+                    info2.parents.ids().iter().map(|&f| fs2[f].offset).collect();
+                let mut msgs = vec![0.0; spec::layout::<Two>().states];
+                maths::messages_add(&oa, &marg[..np], &offsets, &mut msgs);
                 assert_close(
-                    msgs.0.as_slice(),
+                    &msgs[fs2[0].range()],
                     &out(&fx, "factor_dot_A2_keep1"),
                     TOL,
-                    &what("factor_dot_A2_keep1 (DepList::messages)"),
+                    &what("factor_dot_A2_keep1 (maths::messages_add)"),
                 );
                 // keep outcomes and factor b: column j is A2 · (q_a, e_j).
                 let mut keep02 = vec![0.0; $no2 * $n1];
@@ -454,7 +480,7 @@ macro_rules! maths_case {
                         vec1::<f64, $n0>(&fx, "inputs/qs2/0"),
                         one_hot::<$n1>(j)
                     ]);
-                    let col = <O2 as ModalityShape<Fs2>>::predict(a2m, &q.0);
+                    let col = predict(&model, 0, &q);
                     for o in 0..$no2 {
                         keep02[o * $n1 + j] = col[o];
                     }
@@ -471,19 +497,15 @@ macro_rules! maths_case {
                     at(&fx, "inputs/obs_idx_A2").as_u64().unwrap() as usize,
                     at(&fx, "inputs/obs_idx_A3").as_u64().unwrap() as usize,
                 ];
-                let ll = <Ms2 as ModalityList<Fs2>>::log_likelihood_index(model.ln_a(), &obs);
+                let ll0 = likelihood::index_row(&model, 0, obs[0]);
+                let ll1 = likelihood::index_row(&model, 1, obs[1]);
                 assert_close(
-                    ll.0.as_flattened(),
+                    ll0,
                     &out(&fx, "log_likelihood_A2_discrete"),
                     TOL,
                     &what("log_likelihood_A2_discrete"),
                 );
-                let joint: Vec<f64> =
-                    ll.0.as_flattened()
-                        .iter()
-                        .zip(ll.1.0.as_flattened())
-                        .map(|(x, y)| x + y)
-                        .collect();
+                let joint: Vec<f64> = ll0.iter().zip(ll1).map(|(x, y)| x + y).collect();
                 assert_close(
                     &joint,
                     &out(&fx, "log_likelihood_joint_A2_A3_discrete"),
@@ -495,12 +517,10 @@ macro_rules! maths_case {
                     [1.0 / $no3 as f64; $no3]
                 ])
                 .unwrap();
-                let lc = <Ms2 as ModalityList<Fs2>>::log_likelihood_categorical(
-                    model.ln_a(),
-                    o.as_outcomes(),
-                );
+                let mut lc = likelihood::zero_tensors::<f64, Two>();
+                likelihood::categorical_into(&model, &o, &mut lc);
                 assert_close(
-                    lc.0.as_flattened(),
+                    &lc[spec::modalities::<Two>()[0].tensor_range()],
                     &out(&fx, "log_likelihood_A2_distr"),
                     TOL,
                     &what("log_likelihood_A2_distr"),
@@ -519,13 +539,15 @@ maths_case!(maths_basic_b, "maths_basic_b", x: 7, p: 7, a1: [5, 2], a2: [4, 3, 2
 
 /// Checks the fixture's recorded structure against the model declared for it.
 fn check_structure<S: Spec>(fx: &Value, a_deps: &[&[usize]]) {
-    let fs = num_factors::<S>();
-    let states: Vec<usize> = (0..fs).map(<S::Factors as FactorList>::states).collect();
+    let states: Vec<usize> = spec::factors::<S>().iter().map(|f| f.states).collect();
+    assert_eq!(states.len(), num_factors::<S>(), "number of factors");
     assert_eq!(usizes(at(fx, "inputs/num_states")), states, "num_states");
-    let ms = actinf::spec::num_modalities::<S>();
-    let outcomes: Vec<usize> = (0..ms)
-        .map(<S::Modalities as ModalityList<S::Factors>>::outcomes)
-        .collect();
+    let outcomes: Vec<usize> = spec::modalities::<S>().iter().map(|m| m.outcomes).collect();
+    assert_eq!(
+        outcomes.len(),
+        spec::num_modalities::<S>(),
+        "number of modalities"
+    );
     assert_eq!(usizes(at(fx, "inputs/num_obs")), outcomes, "num_obs");
     let deps: Vec<Vec<usize>> = a_deps.iter().map(|d| d.to_vec()).collect();
     assert_eq!(
@@ -533,6 +555,11 @@ fn check_structure<S: Spec>(fx: &Value, a_deps: &[&[usize]]) {
         deps,
         "A_dependencies"
     );
+    let declared: Vec<Vec<usize>> = spec::modalities::<S>()
+        .iter()
+        .map(|m| m.parents.ids().to_vec())
+        .collect();
+    assert_eq!(declared, deps, "A_dependencies of the declared model");
 }
 
 /// Compares every factor of `q` with the list of arrays `want`.
@@ -540,7 +567,7 @@ fn check_qs<T: Real + Scalar, S: Spec>(q: &Belief<T, S>, want: &Value, tol: f64,
     let want = want.as_array().expect("a list of per-factor arrays");
     assert_eq!(want.len(), num_factors::<S>(), "{what}: number of factors");
     for (f, w) in want.iter().enumerate() {
-        let w = data_shaped(w, &[<S::Factors as FactorList>::states(f)]);
+        let w = data_shaped(w, &[spec::factors::<S>()[f].states]);
         assert_close(q.factor(f), &w, tol, &format!("{what}, factor {f}"));
     }
 }
@@ -583,7 +610,7 @@ fn run_1f1m<T: Real + Scalar>(tol: f64) {
     let fx = load(case);
     check_structure::<M>(&fx, &[&[0]]);
     let model = Model::<T, M>::uniform()
-        .with_a::<O0>(ten2::<T, 4, 3>(&fx, "inputs/A/0"))
+        .with_a::<O0>(&ten2::<T, 4, 3>(&fx, "inputs/A/0"))
         .unwrap();
     let prior = Belief::<T, M>::new(list![vec1::<T, 3>(&fx, "inputs/empirical_prior/0")]).unwrap();
     let obs = observation::<1>(&fx);
@@ -618,9 +645,9 @@ fn run_2f2m<T: Real + Scalar>(tol: f64) {
     let fx = load(case);
     check_structure::<M>(&fx, &[&[0, 1], &[0, 1]]);
     let model = Model::<T, M>::uniform()
-        .with_a::<O0>(ten3::<T, 4, 2, 3>(&fx, "inputs/A/0"))
+        .with_a::<O0>(&ten3::<T, 4, 2, 3>(&fx, "inputs/A/0"))
         .unwrap()
-        .with_a::<O1>(ten3::<T, 3, 2, 3>(&fx, "inputs/A/1"))
+        .with_a::<O1>(&ten3::<T, 3, 2, 3>(&fx, "inputs/A/1"))
         .unwrap();
     let prior = Belief::<T, M>::new(list![
         vec1::<T, 2>(&fx, "inputs/empirical_prior/0"),
@@ -659,9 +686,9 @@ fn run_3f<T: Real + Scalar>(tol: f64) {
     let fx = load(case);
     check_structure::<M>(&fx, &[&[0], &[1, 2]]);
     let model = Model::<T, M>::uniform()
-        .with_a::<O0>(ten2::<T, 3, 2>(&fx, "inputs/A/0"))
+        .with_a::<O0>(&ten2::<T, 3, 2>(&fx, "inputs/A/0"))
         .unwrap()
-        .with_a::<O1>(ten3::<T, 4, 3, 2>(&fx, "inputs/A/1"))
+        .with_a::<O1>(&ten3::<T, 4, 3, 2>(&fx, "inputs/A/1"))
         .unwrap();
     let prior = Belief::<T, M>::new(list![
         vec1::<T, 2>(&fx, "inputs/empirical_prior/0"),
@@ -701,9 +728,9 @@ fn run_categorical<T: Real + Scalar>(tol: f64) {
     let fx = load(case);
     check_structure::<M>(&fx, &[&[0, 1], &[1]]);
     let model = Model::<T, M>::uniform()
-        .with_a::<O0>(ten3::<T, 4, 2, 3>(&fx, "inputs/A/0"))
+        .with_a::<O0>(&ten3::<T, 4, 2, 3>(&fx, "inputs/A/0"))
         .unwrap()
-        .with_a::<O1>(ten2::<T, 3, 3>(&fx, "inputs/A/1"))
+        .with_a::<O1>(&ten2::<T, 3, 3>(&fx, "inputs/A/1"))
         .unwrap();
     let prior = Belief::<T, M>::new(list![
         vec1::<T, 2>(&fx, "inputs/empirical_prior/0"),
@@ -759,11 +786,11 @@ fn run_bdeps<T: Real + Scalar>(tol: f64) {
         "num_controls"
     );
     let model = Model::<T, M>::uniform()
-        .with_a::<O0>(ten2::<T, 3, 2>(&fx, "inputs/A/0"))
+        .with_a::<O0>(&ten2::<T, 3, 2>(&fx, "inputs/A/0"))
         .unwrap()
-        .with_a::<O1>(ten3::<T, 4, 2, 3>(&fx, "inputs/A/1"))
+        .with_a::<O1>(&ten3::<T, 4, 2, 3>(&fx, "inputs/A/1"))
         .unwrap()
-        .with_b(list![
+        .with_b(&list![
             ten3::<T, 2, 2, 2>(&fx, "inputs/B/0"),
             ten4::<T, 3, 2, 3, 2>(&fx, "inputs/B/1")
         ])
@@ -813,33 +840,30 @@ mod m_dot_a {
 #[test]
 fn spm_dot_a() {
     use m_dot_a::*;
-    type Fs = <M as Spec>::Factors;
-    type Ms = <M as Spec>::Modalities;
     let fx = load("spm/dot_a");
     let v = at(&fx, "variables");
     let a = data_shaped(at(v, "A"), &[3, 2]);
     let model = Model::<f64, M>::uniform()
-        .with_a::<O>(arr2::<f64, 3, 2>(&a))
+        .with_a::<O>(&arr2::<f64, 3, 2>(&a))
         .unwrap();
-    let am = model.a_of::<O>();
     let o = sv::<3>(&data_shaped(at(v, "o"), &[3, 1]));
     let s = data_shaped(at(v, "s"), &[1, 2]);
 
     // result1 = o · A over the outcome axis, (1, 2).
     let want1 = data_shaped(at(v, "result1"), &[1, 2]);
-    let r1 = <O as ModalityShape<Fs>>::reduce_columns(am, |c| c.dot(&o));
+    let r1 = outcome_dot(&model, 0, o.as_slice());
     assert_close(&r1, &want1, TOL, "spm/dot_a: result1 (o·A)");
     // o is one-hot, so o · A is also exp of the index log-likelihood.
     let idx = o.iter().position(|&x| x == 1.0).expect("one-hot o");
-    let ll = <Ms as ModalityList<Fs>>::log_likelihood_index(model.ln_a(), &[idx]);
-    let e1: Vec<f64> = ll.0.iter().map(|x| x.exp()).collect();
+    let ll = likelihood::index_row(&model, 0, idx);
+    let e1: Vec<f64> = ll.iter().map(|x| x.exp()).collect();
     assert_close(&e1, &want1, TOL, "spm/dot_a: result1 (exp ll)");
 
     // result2 = A · s, (3, 1).
     let q = Belief::<f64, M>::from_input_unchecked(list![arr1::<f64, 2>(&s)]);
-    let r2 = <O as ModalityShape<Fs>>::predict(am, &q.0);
+    let r2 = predict(&model, 0, &q);
     assert_close(
-        r2.as_slice(),
+        &r2,
         &data_shaped(at(v, "result2"), &[3, 1]),
         TOL,
         "spm/dot_a: result2 (A·s)",
@@ -849,7 +873,7 @@ fn spm_dot_a() {
     let mut r3 = vec![0.0; 3 * 2];
     for i in 0..2 {
         let q = Belief::<f64, M>::from_input_unchecked(list![one_hot::<2>(i)]);
-        let col = <O as ModalityShape<Fs>>::predict(am, &q.0);
+        let col = predict(&model, 0, &q);
         for o in 0..3 {
             r3[o * 2 + i] = col[o];
         }
@@ -875,33 +899,30 @@ mod m_dot_c {
 #[test]
 fn spm_dot_c() {
     use m_dot_c::*;
-    type Fs = <M as Spec>::Factors;
-    type Ms = <M as Spec>::Modalities;
     let fx = load("spm/dot_c");
     let v = at(&fx, "variables");
     let a = data_shaped(at(v, "A"), &[3, 2, 4]);
     let model = Model::<f64, M>::uniform()
-        .with_a::<O>(arr3::<f64, 3, 2, 4>(&a))
+        .with_a::<O>(&arr3::<f64, 3, 2, 4>(&a))
         .unwrap();
-    let am = model.a_of::<O>();
     let o = sv::<3>(&data_shaped(at(v, "o"), &[3, 1]));
     let s0 = data_shaped(at(v, "s/cells/0"), &[1, 2]);
     let s1 = data_shaped(at(v, "s/cells/1"), &[1, 4]);
 
     // result1 = o · A, (2, 4).
     let want1 = data_shaped(at(v, "result1"), &[2, 4]);
-    let r1 = <O as ModalityShape<Fs>>::reduce_columns(am, |c| c.dot(&o));
-    assert_close(r1.as_flattened(), &want1, TOL, "spm/dot_c: result1 (o·A)");
+    let r1 = outcome_dot(&model, 0, o.as_slice());
+    assert_close(&r1, &want1, TOL, "spm/dot_c: result1 (o·A)");
     let idx = o.iter().position(|&x| x == 1.0).expect("one-hot o");
-    let ll = <Ms as ModalityList<Fs>>::log_likelihood_index(model.ln_a(), &[idx]);
-    let e1: Vec<f64> = ll.0.as_flattened().iter().map(|x| x.exp()).collect();
+    let ll = likelihood::index_row(&model, 0, idx);
+    let e1: Vec<f64> = ll.iter().map(|x| x.exp()).collect();
     assert_close(&e1, &want1, TOL, "spm/dot_c: result1 (exp ll)");
 
     // result2 = A contracted with both factors, (3, 1).
     let q = Belief::<f64, M>::from_input_unchecked(list![arr1::<f64, 2>(&s0), arr1::<f64, 4>(&s1)]);
-    let r2 = <O as ModalityShape<Fs>>::predict(am, &q.0);
+    let r2 = predict(&model, 0, &q);
     assert_close(
-        r2.as_slice(),
+        &r2,
         &data_shaped(at(v, "result2"), &[3, 1]),
         TOL,
         "spm/dot_c: result2",
@@ -911,7 +932,7 @@ fn spm_dot_c() {
     let mut r3 = vec![0.0; 3 * 2];
     for i in 0..2 {
         let q = Belief::<f64, M>::from_input_unchecked(list![one_hot::<2>(i), arr1::<f64, 4>(&s1)]);
-        let col = <O as ModalityShape<Fs>>::predict(am, &q.0);
+        let col = predict(&model, 0, &q);
         for o in 0..3 {
             r3[o * 2 + i] = col[o];
         }

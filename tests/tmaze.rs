@@ -38,34 +38,40 @@ type Step = ([[usize; 2]; 1], Beliefs<f64, TMaze, 1>);
 fn model_tensors_equal_pymdp_tmaze() {
     let fx = fixture();
     let m = tmaze::model::<f64>(TMazeParams::default()).unwrap();
-    let (a_place, (a_reward, (a_cue, ()))) = m.a_input();
-    let flat2 = |a: &[[f64; 5]; 5]| a.iter().flatten().copied().collect::<Vec<_>>();
-    let flat3 = |a: &[[[f64; 2]; 5]; 3]| a.iter().flatten().flatten().copied().collect::<Vec<_>>();
+    // A[m] is stored in pymdp's C order (outcome axis first), like `A[m].flatten()`.
     close(
-        &flat2(&a_place),
+        m.likelihood(0),
         &data(&fx["inputs"]["A"][0]),
         0.0,
         "A[place]",
     );
     close(
-        &flat3(&a_reward),
+        m.likelihood(1),
         &data(&fx["inputs"]["A"][1]),
         0.0,
         "A[reward]",
     );
     close(
-        &flat3(&a_cue),
+        m.likelihood(2),
         &data(&fx["inputs"]["A"][2]),
         1e-15,
         "A[cue]",
     );
-    let (b_loc, (b_ctx, ())) = m.b_input();
-    let b0: Vec<f64> = b_loc.iter().flatten().flatten().copied().collect();
-    close(&b0, &data(&fx["inputs"]["B"][0]), 0.0, "B[location]");
-    let b1: Vec<f64> = b_ctx.iter().flatten().flatten().copied().collect();
-    close(&b1, &data(&fx["inputs"]["B"][1]), 0.0, "B[context]");
+    // B[f] in pymdp's order (s', s, u).
+    for (f, name) in [(0, "B[location]"), (1, "B[context]")] {
+        let info = &actinf::spec::factors::<TMaze>()[f];
+        let mut flat = Vec::new();
+        for next in 0..info.states {
+            for j in 0..info.parents.joint {
+                for u in 0..info.controls {
+                    flat.push(m.b_entry(f, next, j, u));
+                }
+            }
+        }
+        close(&flat, &data(&fx["inputs"]["B"][f]), 0.0, name);
+    }
     close(
-        m.c().1.0.as_slice(),
+        m.preference(1),
         &data(&fx["inputs"]["C"][1]),
         0.0,
         "C[reward]",
@@ -77,13 +83,13 @@ fn replayed_episode_matches_pymdp_step_by_step() {
     let fx = fixture();
     let model = tmaze::model::<f64>(TMazeParams::default()).unwrap();
     let agent = TMazeAgent::new(model, Config::default()).unwrap();
-    let policies = agent.policies().table();
     let want_pol = data(&fx["inputs"]["policies"]);
-    let got_pol: Vec<f64> = policies
+    let got_pol: Vec<f64> = agent
+        .policies()
         .iter()
         .flatten()
         .flatten()
-        .map(|&u| u as f64)
+        .map(|u| u as f64)
         .collect();
     close(&got_pol, &want_pol, 0.0, "policies");
 

@@ -29,10 +29,10 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 pub extern "C" fn actinf_nostd_step(obs: u32) -> i32 {
     let run = || -> Option<usize> {
         let model = Model::<f32, Light>::new(
-            list![[[0.9, 0.2], [0.1, 0.8]]],
-            list![[[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]],
-            list![[0.0, 2.0]],
-            list![[0.5, 0.5]],
+            &list![[[0.9, 0.2], [0.1, 0.8]]],
+            &list![[[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]],
+            &list![[0.0, 2.0]],
+            &list![[0.5, 0.5]],
         )
         .ok()?;
         let agent = Agent::<f32, Light, 1, 2>::new(model, Config::default()).ok()?;

@@ -13,12 +13,12 @@
 
 use rand::Rng;
 
-use crate::action::sample_index;
 use crate::error::Error;
+use crate::maths::Real;
+use crate::maths::real::lit;
 use crate::model::Model;
-use crate::real::{Real, lit};
-use crate::spec::ModalityList;
-use crate::types::OutcomesOf;
+use crate::plan::sample_index;
+use crate::spec;
 
 crate::model! {
     /// pymdp's classic T-maze: 5 locations, 2 reward contexts, location/reward/cue modalities.
@@ -93,7 +93,7 @@ fn allowed(from: usize, to: usize) -> bool {
 /// ```
 /// use actinf::envs::tmaze::{TMazeParams, model};
 /// let m = model::<f64>(TMazeParams::default())?;
-/// assert_eq!(m.d().1.0[1], 0.5);
+/// assert_eq!(m.d().factor(1), &[0.5, 0.5]);
 /// # Ok::<(), actinf::Error>(())
 /// ```
 pub fn model<T: Real>(p: TMazeParams) -> Result<Model<T, TMaze>, Error> {
@@ -102,7 +102,7 @@ pub fn model<T: Real>(p: TMazeParams) -> Result<Model<T, TMaze>, Error> {
         lit::<T>(p.punishment_probability),
         lit::<T>(p.cue_validity),
     );
-    let (zero, one) = (T::zero(), T::one());
+    let (zero, one) = (T::ZERO, T::ONE);
     let place: [[T; 5]; 5] =
         core::array::from_fn(|o| core::array::from_fn(|s| if o == s { one } else { zero }));
     let mut reward = [[[zero; 2]; 5]; 3];
@@ -140,10 +140,10 @@ pub fn model<T: Real>(p: TMazeParams) -> Result<Model<T, TMaze>, Error> {
     });
     let b_ctx = [[[one], [zero]], [[zero], [one]]];
     Model::new(
-        crate::list![place, reward, cue],
-        crate::list![b_loc, b_ctx],
-        crate::list![[zero; 5], [zero, lit(2.0), lit(-3.0)], [zero; 3]],
-        crate::list![[one, zero, zero, zero, zero], [lit(0.5), lit(0.5)]],
+        &crate::list![place, reward, cue],
+        &crate::list![b_loc, b_ctx],
+        &crate::list![[zero; 5], [zero, lit(2.0), lit(-3.0)], [zero; 3]],
+        &crate::list![[one, zero, zero, zero, zero], [lit(0.5), lit(0.5)]],
     )
 }
 
@@ -189,23 +189,21 @@ impl<T: Real> TMazeEnv<T> {
     }
 
     fn observe<R: Rng + ?Sized>(&self, rng: &mut R) -> [usize; 3] {
-        let mut q = crate::Belief::<T, TMaze>::uniform();
-        for (f, s) in [self.location, self.context].into_iter().enumerate() {
-            let v = q.factor_mut(f);
-            v.iter_mut().for_each(|x| *x = T::zero());
-            v[s] = T::one();
-        }
-        let qo: OutcomesOf<T, TMaze> = <<TMaze as crate::Spec>::Modalities as ModalityList<
-            <TMaze as crate::Spec>::Factors,
-        >>::predict(self.process.a(), &q.0);
+        let state = [self.location, self.context];
         let mut obs = [0usize; 3];
-        for (m, o) in obs.iter_mut().enumerate() {
-            *o = sample_index(
-                <<TMaze as crate::Spec>::Modalities as ModalityList<
-                    <TMaze as crate::Spec>::Factors,
-                >>::outcome(&qo, m),
-                rng,
-            );
+        let mut col = [T::ZERO; 5];
+        for (m, (o, info)) in obs.iter_mut().zip(spec::modalities::<TMaze>()).enumerate() {
+            // The column of A[m] at the true parent states: P(o | state).
+            let mut j = 0;
+            for (&id, &dim) in info.parents.ids().iter().zip(info.parents.dims()) {
+                j = j * dim + state[id];
+            }
+            let jj = info.parents.joint;
+            let a = self.process.likelihood(m);
+            for (k, x) in col.iter_mut().take(info.outcomes).enumerate() {
+                *x = a[k * jj + j];
+            }
+            *o = sample_index(&col[..info.outcomes], rng);
         }
         obs
     }

@@ -1,4 +1,4 @@
-//! Type-level description of a generative model.
+//! Type-level description of a generative model: structure only.
 //!
 //! A model is a list of hidden-state **factors** and a list of observation **modalities**,
 //! each a marker type whose sizes are compile-time constants:
@@ -9,25 +9,66 @@
 //! * a [`Modality`] has `Outcomes = Const<NO>` outcomes and `DependsOn`, the factors its
 //!   likelihood `A` is conditioned on (pymdp `A_dependencies`).
 //!
-//! [`Spec`] ties the two lists together. The [`model!`](crate::model!) macro writes all of
-//! this for you; writing it by hand is supported too (see the `handwritten` test).
+//! [`Spec`] ties the two lists together and names the flat storage types they induce. The
+//! [`model!`](crate::model!) macro writes all of this; by hand, write the lists and put
+//! [`spec_storage!`](crate::spec_storage!) in the `impl Spec` block.
 //!
-//! Lists are cons lists ([`Cons`], [`Nil`]) and positions are Peano numbers ([`Z`], [`S`]),
-//! so generic code can walk them without ever forming a type-level product: a tensor over
-//! several factors is a nested array, never a `DimNameProd`.
+//! # How algorithms read the structure
+//!
+//! This module computes nothing numerical. From the lists it derives, at compile time, a
+//! [`Layout`]: every factor's and modality's sizes, parents and offsets into **flat** storage
+//! (`[T; N]`, one array per kind of tensor, see [`layout`](mod@layout)). Algorithms are plain
+//! functions that loop over [`factors::<S>()`](factors) or [`modalities::<S>()`](modalities) and
+//! hand slices of the flat storage to the kernels in [`maths`](crate::maths). The tables are
+//! `const`, so after inlining every size and offset is a constant, as heapless' `VecView`
+//! writes code once for every `N`. Adding a capability adds a function, never a method to a
+//! list trait. A new per-modality computation is one function in one file, for example the
+//! expected utility `Σ_m C_m · (A_m q)` of a belief:
+//!
+//! ```
+//! use actinf::{Belief, Model, Real, Spec, maths, spec};
+//!
+//! fn expected_utility<T: Real, S: Spec>(model: &Model<T, S>, q: &Belief<T, S>) -> T {
+//!     let mut total = T::ZERO;
+//!     let mut joint = [T::ZERO; 64]; // scratch for ∏ parent marginals (J ≤ 64 here)
+//!     let mut qo = [T::ZERO; 16]; //   predicted outcomes (NO ≤ 16 here)
+//!     for (m, info) in spec::modalities::<S>().iter().enumerate() {
+//!         let (j, no) = (info.parents.joint, info.outcomes);
+//!         q.joint(&info.parents, &mut joint[..j]); //        ∏_k q_k over A_m's parents
+//!         maths::matvec(model.likelihood(m), &joint[..j], &mut qo[..no]); // A_m q
+//!         total += maths::dot(&qo[..no], model.preference(m)); //             C_m · A_m q
+//!     }
+//!     total
+//! }
+//! # actinf::model! { pub Coin { factors { Side: 2 } modalities { Seen: 2 depends_on [Side] } } }
+//! # let model = Model::<f64, Coin>::uniform().with_a::<Seen>(&[[0.9, 0.2], [0.1, 0.8]])?
+//! #     .with_c::<Seen>(&[0.0, 1.0])?;
+//! # let u = expected_utility(&model, &Belief::new(actinf::list![[1.0, 0.0]])?);
+//! # assert!((u - 0.1).abs() < 1e-12);
+//! # Ok::<(), actinf::Error>(())
+//! ```
+//!
+//! Lists are cons lists ([`Cons`], [`Nil`]) and positions are Peano numbers ([`Z`], [`S`]);
+//! a tensor's *input* in pymdp's layout is a nested array over its parents, never a
+//! type-level product, so sizes are not limited by typenum.
 
-mod deps;
-mod factors;
-mod modalities;
-mod transitions;
+pub mod layout;
+mod lists;
 
-pub use deps::DepList;
-pub use factors::{FactorAt, FactorList, HasFactor};
-pub use modalities::{HasModality, ModalityAt, ModalityList, ModalityShape};
-pub use transitions::{FactorShape, TransitionList};
+pub use layout::{
+    FactorDecl, FactorInfo, Ids, Layout, MAX_FACTORS, MAX_MODALITIES, MAX_PARENTS, ModalityDecl,
+    ModalityInfo, Parents, Table,
+};
+pub use lists::{
+    DepList, Elem, FactorAt, FactorList, HasFactor, HasModality, ModalityAt, ModalityList,
+    ModalityShape, TransitionList,
+};
 
 use core::fmt::Debug;
 use core::marker::PhantomData;
+
+use crate::maths::Real;
+pub use crate::maths::real::ConstZero;
 
 /// The empty list.
 pub struct Nil;
@@ -110,41 +151,156 @@ pub trait Modality: 'static {
 /// A fixed-length array of indices: `[usize; N]`, used for observations (one outcome index
 /// per modality) and actions (one action per factor).
 pub trait IndexArray:
-    Copy + Debug + PartialEq + Eq + AsRef<[usize]> + AsMut<[usize]> + 'static
+    Copy + Debug + PartialEq + Eq + AsRef<[usize]> + AsMut<[usize]> + Send + Sync + 'static
 {
     /// Number of entries.
     const LEN: usize;
     /// All-zero indices.
-    fn zeros() -> Self;
+    const ZEROS: Self;
+    /// All-zero indices.
+    fn zeros() -> Self {
+        Self::ZEROS
+    }
 }
 
 impl<const N: usize> IndexArray for [usize; N] {
     const LEN: usize = N;
-    fn zeros() -> Self {
-        [0; N]
-    }
+    const ZEROS: Self = [0; N];
 }
 
-/// A complete model structure: factors, modalities and the index-array types sized to them.
+/// Flat storage of `X`: `[X; N]` with `N` fixed by the spec's [`Layout`].
 ///
-/// Implemented by [`model!`](crate::model!); by hand, set `Observation = [usize; M]` and
-/// `Action = [usize; F]` — a wrong length is reported when the model is first built.
+/// It has a `const` all-zero value, so storage can live in a `static` (filled in place at
+/// run time, no stack copy) and can be allocated zeroed on the heap in place.
+pub trait Flat<X: ConstZero>:
+    Copy + Debug + PartialEq + AsRef<[X]> + AsMut<[X]> + Send + Sync + 'static
+{
+    /// Number of entries.
+    const LEN: usize;
+    /// Every entry zero.
+    const ZERO: Self;
+}
+
+impl<X: ConstZero, const N: usize> Flat<X> for [X; N] {
+    const LEN: usize = N;
+    const ZERO: Self = [X::ZERO; N];
+}
+
+/// A complete model structure: factors, modalities, and the flat storage types sized to them.
+///
+/// Implemented by [`model!`](crate::model!); by hand, name the lists and `NAME` and put
+/// [`spec_storage!()`](crate::spec_storage!) in the impl, which writes the storage types with
+/// the lengths of the spec's [`Layout`]:
+///
+/// ```
+/// use actinf::spec::{Factor, Modality, Spec, pos::*};
+/// use actinf::{type_list, nalgebra::Const};
+/// struct Mine;
+/// struct Side;
+/// impl Factor for Side {
+///     type States = Const<2>;
+///     type Controls = Const<1>;
+///     type Position = P0;
+///     type DependsOn = type_list![Side];
+///     const NAME: &'static str = "side";
+/// }
+/// struct Seen;
+/// impl Modality for Seen {
+///     type Outcomes = Const<3>;
+///     type Position = P0;
+///     type DependsOn = type_list![Side];
+///     const NAME: &'static str = "seen";
+/// }
+/// impl Spec for Mine {
+///     type Factors = type_list![Side];
+///     type Modalities = type_list![Seen];
+///     const NAME: &'static str = "mine";
+///     actinf::spec_storage!();
+/// }
+/// assert_eq!(actinf::spec::layout::<Mine>().likelihoods, 6);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a model specification",
     label = "expected a type declared with `actinf::model!` (or implementing `actinf::Spec`)",
     note = "declare the model with `actinf::model! {{ … }}`"
 )]
-pub trait Spec: 'static {
+pub trait Spec: Sized + 'static {
     /// The hidden-state factors, a cons list of [`Factor`] markers.
     type Factors: FactorList + TransitionList<Self::Factors>;
     /// The observation modalities, a cons list of [`Modality`] markers.
     type Modalities: ModalityList<Self::Factors>;
+    /// Name of the model, for messages.
+    const NAME: &'static str;
     /// One outcome index per modality: `[usize; M]`.
     type Observation: IndexArray;
     /// One action index per factor: `[usize; F]`.
     type Action: IndexArray;
-    /// Name of the model, for messages.
-    const NAME: &'static str;
+    /// A value per hidden state of every factor (beliefs, `D`): `Σ_f N_f` entries.
+    type States<T: Real>: Flat<T>;
+    /// A value per outcome of every modality (`C`, predicted outcomes): `Σ_m NO_m` entries.
+    type Outcomes<T: Real>: Flat<T>;
+    /// A value per action of every factor (action marginals): `Σ_f U_f` entries.
+    type Controls<T: Real>: Flat<T>;
+    /// `A` for every modality (also `ln A`, `pA`): `Σ_m NO_m · J_m` entries.
+    type Likelihoods<T: Real>: Flat<T>;
+    /// A scalar per joint parent state of every modality (`H[A]`): `Σ_m J_m` entries.
+    type Tensors<T: Real>: Flat<T>;
+    /// `B` for every factor (also `pB`): `Σ_f U_f · N_f · J_f` entries.
+    type Transitions<T: Real>: Flat<T>;
+    /// A small integer per transition column (structure tables): `Σ_f U_f · J_f` entries.
+    type Columns: Flat<u32>;
+    /// Scratch for one joint over a tensor's parents: `max J` over all `A[m]` and `B[f]`.
+    type Joint<T: Real>: Flat<T>;
+}
+
+/// The layout of `S` by value, for `const` contexts (array lengths in [`spec_storage!`]).
+///
+/// [`spec_storage!`]: crate::spec_storage!
+pub const fn layout_value<S: Spec>() -> Layout {
+    Layout::build(
+        &<S::Factors as FactorList>::DECLS,
+        &<S::Factors as TransitionList<S::Factors>>::PARENTS,
+        &<S::Modalities as ModalityList<S::Factors>>::DECLS,
+        &<S::Modalities as ModalityList<S::Factors>>::PARENTS,
+    )
+}
+
+/// The layout as an associated constant, so a reference to it is a promoted `&'static`.
+trait HasLayout {
+    const LAYOUT: Layout;
+}
+
+impl<S: Spec> HasLayout for S {
+    const LAYOUT: Layout = layout_value::<S>();
+}
+
+/// The layout of `S`: every size and offset, a `&'static` to a compile-time constant.
+///
+/// Also checks the spec's structural invariants at compile time (see [`check_spec`]).
+#[inline(always)]
+pub fn layout<S: Spec>() -> &'static Layout {
+    const { check_spec::<S>() };
+    const { &<S as HasLayout>::LAYOUT }
+}
+
+/// The factors of `S`, in order.
+#[inline(always)]
+pub fn factors<S: Spec>() -> &'static [FactorInfo] {
+    const { check_spec::<S>() };
+    const {
+        let l: &'static Layout = &<S as HasLayout>::LAYOUT;
+        l.factors.split_at(l.num_factors).0
+    }
+}
+
+/// The modalities of `S`, in order.
+#[inline(always)]
+pub fn modalities<S: Spec>() -> &'static [ModalityInfo] {
+    const { check_spec::<S>() };
+    const {
+        let l: &'static Layout = &<S as HasLayout>::LAYOUT;
+        l.modalities.split_at(l.num_modalities).0
+    }
 }
 
 /// Number of hidden-state factors of `S`.
@@ -160,11 +316,11 @@ pub const fn num_modalities<S: Spec>() -> usize {
 /// Number of policies of length `len` when every combination of actions is allowed:
 /// `(∏_f U_f)^len`, the size of pymdp's `construct_policies` table.
 pub const fn num_policies<S: Spec>(len: usize) -> usize {
-    let per_step = <S::Factors as FactorList>::JOINT_CONTROLS;
-    let mut n = 1;
+    let per_step = layout_value::<S>().joint_controls;
+    let mut n = 1usize;
     let mut i = 0;
     while i < len {
-        n *= per_step;
+        n = n.saturating_mul(per_step);
         i += 1;
     }
     n
@@ -172,14 +328,24 @@ pub const fn num_policies<S: Spec>(len: usize) -> usize {
 
 /// Checks the structural invariants of a spec that the type system cannot express.
 ///
-/// Evaluated at compile time (post-monomorphization) wherever a model of `S` is built.
-pub(crate) const fn check_spec<S: Spec>() {
+/// Evaluated at compile time (post-monomorphization) wherever the layout of `S` is used, so
+/// `cargo build` (not `cargo check`) reports a malformed hand-written spec.
+pub const fn check_spec<S: Spec>() {
+    let l = layout_value::<S>();
     assert!(
-        <S::Observation as IndexArray>::LEN == num_modalities::<S>(),
+        !l.too_many,
+        "too many factors or modalities: actinf supports up to 16 factors and 32 modalities"
+    );
+    assert!(
+        l.positions_ok,
+        "a factor's or modality's `Position` does not match its place in the list"
+    );
+    assert!(
+        <S::Observation as IndexArray>::LEN == l.num_modalities,
         "`Spec::Observation` must be `[usize; M]` with M = number of modalities"
     );
     assert!(
-        <S::Action as IndexArray>::LEN == num_factors::<S>(),
+        <S::Action as IndexArray>::LEN == l.num_factors,
         "`Spec::Action` must be `[usize; F]` with F = number of factors"
     );
     assert!(
@@ -190,5 +356,17 @@ pub(crate) const fn check_spec<S: Spec>() {
         <S::Factors as TransitionList<S::Factors>>::DISTINCT_DEPS
             && <S::Modalities as ModalityList<S::Factors>>::DISTINCT_DEPS,
         "a dependency list names the same factor twice"
+    );
+    assert!(
+        <S::States<f64> as Flat<f64>>::LEN == l.states
+            && <S::Outcomes<f64> as Flat<f64>>::LEN == l.outcomes
+            && <S::Controls<f64> as Flat<f64>>::LEN == l.controls
+            && <S::Likelihoods<f64> as Flat<f64>>::LEN == l.likelihoods
+            && <S::Tensors<f64> as Flat<f64>>::LEN == l.tensors
+            && <S::Transitions<f64> as Flat<f64>>::LEN == l.transitions
+            && <S::Columns as Flat<u32>>::LEN == l.columns
+            && <S::Joint<f64> as Flat<f64>>::LEN == l.max_joint,
+        "a storage type of the spec has the wrong length: write `actinf::spec_storage!();` \
+         in the `impl Spec` block"
     );
 }

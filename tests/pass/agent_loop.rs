@@ -32,7 +32,7 @@ fn maze() -> Result<Model<f64, Maze>, actinf::Error> {
         }
     }
     Model::new(
-        list![
+        &list![
             [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
             // Reward[o][location][context]: the left arm pays in context 0, the right in 1.
             [
@@ -40,9 +40,9 @@ fn maze() -> Result<Model<f64, Maze>, actinf::Error> {
                 [[0.5, 0.5], [1.0, 0.0], [0.0, 1.0]],
             ],
         ],
-        list![b_location, [[[1.0], [0.0]], [[0.0], [1.0]]]],
-        list![[0.0, 0.0, 0.0], [0.0, 3.0]],
-        list![[1.0, 0.0, 0.0], [0.5, 0.5]],
+        &list![b_location, [[[1.0], [0.0]], [[0.0], [1.0]]]],
+        &list![[0.0, 0.0, 0.0], [0.0, 3.0]],
+        &list![[1.0, 0.0, 0.0], [0.5, 0.5]],
     )
 }
 

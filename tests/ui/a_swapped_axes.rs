@@ -12,7 +12,7 @@ actinf::model! {
 }
 
 fn main() {
-    let _ = Model::<f64, Maze>::uniform().with_a::<Reward>([
+    let _ = Model::<f64, Maze>::uniform().with_a::<Reward>(&[
         [[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]],
         [[0.0, 1.0, 0.5], [1.0, 0.0, 0.5]],
     ]);

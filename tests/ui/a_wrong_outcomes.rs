@@ -9,5 +9,5 @@ actinf::model! {
 }
 
 fn main() {
-    let _ = Model::<f64, Light>::uniform().with_a::<Sensor>([[0.9, 0.2], [0.1, 0.7], [0.0, 0.1]]);
+    let _ = Model::<f64, Light>::uniform().with_a::<Sensor>(&[[0.9, 0.2], [0.1, 0.7], [0.0, 0.1]]);
 }

@@ -9,7 +9,7 @@ actinf::model! {
 }
 
 fn main() {
-    let _ = Model::<f64, Light>::uniform().with_b(list![[
+    let _ = Model::<f64, Light>::uniform().with_b(&list![[
         [[1.0, 0.0, 1.0], [1.0, 0.0, 0.0]],
         [[0.0, 1.0, 0.0], [0.0, 1.0, 1.0]],
     ]]);

@@ -9,5 +9,5 @@ actinf::model! {
 }
 
 fn main() {
-    let _ = Model::<f64, Light>::uniform().with_c::<Sensor>([0.0, 1.0, 2.0]);
+    let _ = Model::<f64, Light>::uniform().with_c::<Sensor>(&[0.0, 1.0, 2.0]);
 }

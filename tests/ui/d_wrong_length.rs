@@ -9,5 +9,5 @@ actinf::model! {
 }
 
 fn main() {
-    let _ = Model::<f64, Light>::uniform().with_d(list![[0.2, 0.3, 0.5]]);
+    let _ = Model::<f64, Light>::uniform().with_d(&list![[0.2, 0.3, 0.5]]);
 }

@@ -150,6 +150,22 @@ pub enum Problem {
         /// The length given.
         found: usize,
     },
+    /// A tensor read at run time has the wrong number of axes.
+    WrongRank {
+        /// The number of axes the model requires.
+        expected: usize,
+        /// The number found.
+        found: usize,
+    },
+    /// A tensor read at run time has the wrong size along an axis.
+    WrongShape {
+        /// The axis (0 = outcome or next-state axis, in pymdp's order).
+        axis: u32,
+        /// The size the model requires.
+        expected: u32,
+        /// The size found.
+        found: u32,
+    },
     /// A parameter the configuration needs was not given (e.g. parameter information gain
     /// without `pA` or `pB`).
     Missing,
@@ -203,6 +219,24 @@ impl Error {
         self.agent = Some(b);
         self
     }
+
+    /// The same error, about modality or factor `index` named `name`.
+    pub(crate) fn at(mut self, index: usize, name: &'static str) -> Self {
+        self.index = index;
+        self.name = name;
+        self
+    }
+}
+
+/// A wrong-length error for runtime data.
+pub(crate) fn wrong_length(tensor: Tensor, expected: usize, found: usize) -> Error {
+    Error::new(
+        tensor,
+        0,
+        "",
+        Entry::at(0),
+        Problem::WrongLength { expected, found },
+    )
 }
 
 impl fmt::Display for Error {
@@ -251,6 +285,17 @@ impl fmt::Display for Error {
             Problem::WrongLength { expected, found } => {
                 write!(f, ": expected {expected} entries, found {found}")
             }
+            Problem::WrongRank { expected, found } => {
+                write!(f, ": has {found} axes, the model needs {expected}")
+            }
+            Problem::WrongShape {
+                axis,
+                expected,
+                found,
+            } => write!(
+                f,
+                ": axis {axis} has {found} entries, the model needs {expected}"
+            ),
             Problem::OutOfRange { value, len } => write!(
                 f,
                 ": index {value} is out of range (this axis has {len} entries, 0..={})",

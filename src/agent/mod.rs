@@ -1,0 +1,687 @@
+//! The batched agent: generative model, hyperparameters, policies and optional components.
+//!
+//! `Agent<T, S, L, NP, B>` runs `B` agents in lock step (pymdp's `batch_size`), with policies
+//! of length `L` and `NP` policies. Every method takes and returns batched values —
+//! `[S::Observation; B]`, [`Beliefs<T, S, B>`], `[S::Action; B]` — so one agent's data given to
+//! a batch is a compile error. Agent `b` of a batch computes exactly what an agent built
+//! from its parameters alone would.
+//!
+//! # Memory
+//!
+//! An agent holds its parameters and nothing else: beliefs, priors and outputs are the
+//! caller's (the `_into` methods write into storage the caller owns, so a step's stack does
+//! not grow with `B`). What it holds is in its type:
+//!
+//! * `M` — the model: [`Shared<Model>`](Shared) (one for the batch, the default) or
+//!   [`PerAgent`] (one per agent, [`Agent::from_models`]);
+//! * `C` — the hyperparameters, shared or per agent likewise;
+//! * `X` — optional components ([`extras`]): habits, preferences, novelty weights; an agent
+//!   without them ([`Plain`]) pays nothing;
+//! * `Pol` — the policies: [`Policies`] (the full table, computed, zero bytes) or
+//!   [`CustomPolicies`](crate::policy::CustomPolicies).
+//!
+//! So `size_of::<Agent<_, _, _, _, B>>()` for a broadcast agent is the size of one model plus
+//! one [`Config`] whatever `B` is: the T-maze agent is 3.0 KiB in `f64` (1.5 KiB in `f32`), the
+//! 7×7 grid (M4) 116 KiB in `f64`, for one agent or 1024. A step needs a few KiB of stack
+//! (the T-maze step fits in 16 KiB, construction included; see `tests/memory.rs`).
+//!
+//! An agent can live anywhere a value can: on the stack, in a `Box`, or in a `static` — the
+//! model has a `const` [`Model::EMPTY`] that a `static` holds and [`Model::init`] fills in
+//! place (see the README's "Memory" section for a microcontroller example), and per-agent
+//! parameters for large batches are built on the heap in place with
+//! [`batch::boxed_from_fn`](crate::batch::boxed_from_fn).
+
+pub mod config;
+pub mod extras;
+
+use core::marker::PhantomData;
+
+use nalgebra::SVector;
+use rand::Rng;
+
+pub use config::Config;
+pub use extras::{
+    Extras, Habits, InitialPriors, LnHabits, Plain, Preferences, StepPreferences, WithNoveltyA,
+    WithNoveltyB,
+};
+
+use crate::batch::{Batched, PerAgent, Shared};
+use crate::error::{Entry, Error, Tensor};
+use crate::infer::{self, likelihood};
+use crate::maths::{self, NoveltyWeight, Real};
+use crate::model::{
+    Belief, BeliefBatch, BeliefBatchMut, Beliefs, Categorical, DirichletA, DirichletB, Model,
+    check_observation,
+    validate::{self, Column},
+};
+use crate::plan::{self, Efe, EfeTerms, Policies, PolicySet, Terms};
+use crate::spec::{self, Flat, IndexArray, ModalityList, Spec};
+use crate::types::{FactorInputOf, OutcomesInputOf};
+
+/// A batch of `B` active-inference agents over the model `S`, with `NP` policies of length
+/// `L`, computing in `T` (`f32` or `f64`). See the [module docs](self) for what it holds.
+///
+/// ```
+/// actinf::model! {
+///     pub Light { factors { Lamp: 2 controlled_by 2 } modalities { Sensor: 2 depends_on [Lamp] } }
+/// }
+/// use actinf::{Agent, Beliefs, Model, config::Config, list};
+/// use rand::{SeedableRng, rngs::SmallRng};
+///
+/// let model = Model::<f64, Light>::new(
+///     &list![[[0.9, 0.2], [0.1, 0.8]]],
+///     &list![[[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]],
+///     &list![[0.0, 2.0]],   // prefers sensor reading 1
+///     &list![[0.5, 0.5]],
+/// )?;
+/// let agent = Agent::<f64, Light, 1, 2, 3>::new(model, Config::default())?; // 3 agents
+/// let mut rng = SmallRng::seed_from_u64(0);
+/// let prior = agent.initial_prior();
+/// let qs = agent.infer_states(&[[0], [1], [1]], &prior)?;
+/// let (q_pi, _neg_efe) = agent.infer_policies(&qs)?;
+/// let actions = agent.sample_action(&q_pi, &mut rng)?;
+/// assert_eq!(actions, [[1], [1], [1]]); // everyone switches the lamp on
+/// let next_prior = agent.update_empirical_prior(&actions, &qs)?;
+/// assert_eq!(next_prior[0].factor(0), &[0.0, 1.0]);
+/// # Ok::<(), actinf::Error>(())
+/// ```
+pub struct Agent<
+    T: Real,
+    S: Spec,
+    const L: usize,
+    const NP: usize,
+    const B: usize = 1,
+    M = Shared<Model<T, S>>,
+    C = Shared<Config<T>>,
+    X = Plain,
+    Pol = Policies<S, L, NP>,
+> {
+    models: M,
+    configs: C,
+    extras: X,
+    policies: Pol,
+    _spec: PhantomData<fn() -> (T, S)>,
+}
+
+impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize, M, C, X, Pol> Clone
+    for Agent<T, S, L, NP, B, M, C, X, Pol>
+where
+    M: Clone,
+    C: Clone,
+    X: Clone,
+    Pol: Clone,
+{
+    fn clone(&self) -> Self {
+        Agent {
+            models: self.models.clone(),
+            configs: self.configs.clone(),
+            extras: self.extras.clone(),
+            policies: self.policies.clone(),
+            _spec: PhantomData,
+        }
+    }
+}
+
+impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize, M, C, X, Pol>
+    core::fmt::Debug for Agent<T, S, L, NP, B, M, C, X, Pol>
+where
+    C: Batched<Config<T>, B>,
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Agent")
+            .field("spec", &S::NAME)
+            .field("policy_len", &L)
+            .field("num_policies", &NP)
+            .field("batch", &B)
+            .field("config", self.configs.get(0))
+            .finish_non_exhaustive()
+    }
+}
+
+/// One value per agent, or the error of the first agent that fails.
+fn check_configs<T: Real, C: Batched<Config<T>, B>, const B: usize>(c: &C) -> Result<(), Error> {
+    let n = if C::SHARED { 1 } else { B };
+    for b in 0..n {
+        c.get(b)
+            .check()
+            .map_err(|e| if C::SHARED { e } else { e.in_agent(b) })?;
+    }
+    Ok(())
+}
+
+impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize> Agent<T, S, L, NP, B> {
+    /// `B` agents sharing `model` and `config` (stored once), with the full policy table
+    /// ([`Policies::all`]; `NP` must be `(∏_f U_f)^L`, checked at compile time).
+    ///
+    /// Errors if γ or α is negative or not finite.
+    pub fn new(model: Model<T, S>, config: Config<T>) -> Result<Self, Error> {
+        Agent::from_parts(Shared(model), Shared(config), Plain, Policies::all())
+    }
+
+    /// `B` agents sharing `model` and `config`, with a given policy table of any size `NP`
+    /// (e.g. a subset from [`Policies::custom`]).
+    #[allow(clippy::type_complexity)]
+    pub fn with_policy_table<Pol: PolicySet<S, L, NP>>(
+        model: Model<T, S>,
+        config: Config<T>,
+        policies: Pol,
+    ) -> Result<Agent<T, S, L, NP, B, Shared<Model<T, S>>, Shared<Config<T>>, Plain, Pol>, Error>
+    {
+        Agent::from_parts(Shared(model), Shared(config), Plain, policies)
+    }
+
+    /// `B` agents, each with its own model and hyperparameters, with the full policy table.
+    /// (For large batches, build the models on the heap and use [`Agent::from_parts`] with
+    /// [`PerAgent`]`(Box<[Model; B]>)`.)
+    #[allow(clippy::type_complexity)]
+    pub fn from_models(
+        models: [Model<T, S>; B],
+        configs: [Config<T>; B],
+    ) -> Result<Agent<T, S, L, NP, B, PerAgent<[Model<T, S>; B]>, PerAgent<[Config<T>; B]>>, Error>
+    {
+        Agent::from_parts(PerAgent(models), PerAgent(configs), Plain, Policies::all())
+    }
+}
+
+impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol>
+    Agent<T, S, L, NP, B, M, C, X, Pol>
+where
+    T: Real,
+    S: Spec,
+    M: Batched<Model<T, S>, B>,
+    C: Batched<Config<T>, B>,
+    X: extras::Extras<T, S, L, NP, B>,
+    Pol: PolicySet<S, L, NP>,
+{
+    /// An agent from its parts: models and hyperparameters (each [`Shared`] or [`PerAgent`]),
+    /// optional components (`Plain` for none) and a policy table. Checks every γ and α.
+    pub fn from_parts(models: M, configs: C, extras: X, policies: Pol) -> Result<Self, Error> {
+        const { assert!(B >= 1, "an agent batch needs B >= 1") };
+        check_configs(&configs)?;
+        Ok(Agent {
+            models,
+            configs,
+            extras,
+            policies,
+            _spec: PhantomData,
+        })
+    }
+
+    fn map_extras<Y>(self, f: impl FnOnce(X) -> Y) -> Agent<T, S, L, NP, B, M, C, Y, Pol> {
+        Agent {
+            models: self.models,
+            configs: self.configs,
+            extras: f(self.extras),
+            policies: self.policies,
+            _spec: PhantomData,
+        }
+    }
+
+    /// Replaces the policy table (e.g. a custom subset from [`Policies::custom`]).
+    pub fn with_policies<P2: PolicySet<S, L, NP>>(
+        self,
+        policies: P2,
+    ) -> Agent<T, S, L, NP, B, M, C, X, P2> {
+        Agent {
+            models: self.models,
+            configs: self.configs,
+            extras: self.extras,
+            policies,
+            _spec: PhantomData,
+        }
+    }
+
+    /// Sets the policy prior (habits) `E`, the same for every agent; it must be a
+    /// distribution. Stored as `ln max(E, MINVAL)` ([`Habits`], `NP` values).
+    #[allow(clippy::type_complexity)]
+    pub fn with_e(
+        self,
+        e: [T; NP],
+    ) -> Result<Agent<T, S, L, NP, B, M, C, Habits<Shared<LnHabits<T, NP>>, X>, Pol>, Error> {
+        let ln_e = habits(&e)?;
+        Ok(self.with_habits(Shared(ln_e)))
+    }
+
+    /// Sets habits from `ln E`, shared or per agent (compute `ln E` with [`habits`]).
+    pub fn with_habits<H: Batched<LnHabits<T, NP>, B>>(
+        self,
+        ln_e: H,
+    ) -> Agent<T, S, L, NP, B, M, C, Habits<H, X>, Pol> {
+        self.map_extras(|inner| Habits { ln_e, inner })
+    }
+
+    /// Replaces every agent's preferences `C` (pymdp layout, checked finite).
+    #[allow(clippy::type_complexity)]
+    pub fn with_c(
+        self,
+        c: &OutcomesInputOf<T, S>,
+    ) -> Result<Agent<T, S, L, NP, B, M, C, Preferences<Shared<S::Outcomes<T>>, X>, Pol>, Error>
+    {
+        let c = preferences::<T, S>(c)?;
+        Ok(self.with_preferences(Shared(c)))
+    }
+
+    /// Replaces the preferences `C` with flat ones, shared or per agent (build them with
+    /// [`preferences`]).
+    pub fn with_preferences<P: Batched<S::Outcomes<T>, B>>(
+        self,
+        c: P,
+    ) -> Agent<T, S, L, NP, B, M, C, Preferences<P, X>, Pol> {
+        self.map_extras(|inner| Preferences { c, inner })
+    }
+
+    /// Sets time-indexed preferences for every agent: `c[t]` is used at planning step `t`
+    /// (pymdp's `C[m]` of shape `(L, NO)`).
+    #[allow(clippy::type_complexity)]
+    pub fn with_c_per_step(
+        self,
+        c: [OutcomesInputOf<T, S>; L],
+    ) -> Result<
+        Agent<T, S, L, NP, B, M, C, StepPreferences<Shared<[S::Outcomes<T>; L]>, X>, Pol>,
+        Error,
+    > {
+        let mut steps = [<S::Outcomes<T> as Flat<T>>::ZERO; L];
+        for (slot, ct) in steps.iter_mut().zip(c.iter()) {
+            *slot = preferences::<T, S>(ct)?;
+        }
+        Ok(self.with_step_preferences(Shared(steps)))
+    }
+
+    /// Sets time-indexed flat preferences, shared or per agent.
+    pub fn with_step_preferences<P: Batched<[S::Outcomes<T>; L], B>>(
+        self,
+        c: P,
+    ) -> Agent<T, S, L, NP, B, M, C, StepPreferences<P, X>, Pol> {
+        self.map_extras(|inner| StepPreferences { c, inner })
+    }
+
+    /// Replaces every agent's first-step prior `D` (pymdp layout, checked to be
+    /// distributions).
+    #[allow(clippy::type_complexity)]
+    pub fn with_d(
+        self,
+        d: FactorInputOf<T, S>,
+    ) -> Result<Agent<T, S, L, NP, B, M, C, InitialPriors<Shared<Belief<T, S>>, X>, Pol>, Error>
+    {
+        let d = Belief::<T, S>::from_input_unchecked(d);
+        d.check(Tensor::D, true)?;
+        Ok(self.with_initial_priors(Shared(d)))
+    }
+
+    /// Replaces the first-step priors `D`, shared or per agent.
+    pub fn with_initial_priors<D: Batched<Belief<T, S>, B>>(
+        self,
+        d: D,
+    ) -> Agent<T, S, L, NP, B, M, C, InitialPriors<D, X>, Pol> {
+        self.map_extras(|inner| InitialPriors { d, inner })
+    }
+
+    /// Adds parameter information gain about `A` (novelty), from Dirichlet concentrations
+    /// `pA` with pymdp's exact weight, for every agent.
+    #[allow(clippy::type_complexity)]
+    pub fn with_novelty_a(
+        self,
+        pa: &DirichletA<T, S>,
+        weight: NoveltyWeight,
+    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyA<Shared<crate::model::NoveltyA<T, S>>, X>, Pol>
+    {
+        let w = Shared(pa.novelty(weight));
+        self.map_extras(|inner| WithNoveltyA { w, inner })
+    }
+
+    /// Adds parameter information gain about `A` from novelty weights, shared or per agent.
+    pub fn with_novelty_a_weights<N: Batched<crate::model::NoveltyA<T, S>, B>>(
+        self,
+        w: N,
+    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyA<N, X>, Pol> {
+        self.map_extras(|inner| WithNoveltyA { w, inner })
+    }
+
+    /// Adds parameter information gain about `B` (novelty), from Dirichlet concentrations
+    /// `pB`, for every agent.
+    #[allow(clippy::type_complexity)]
+    pub fn with_novelty_b(
+        self,
+        pb: &DirichletB<T, S>,
+        weight: NoveltyWeight,
+    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyB<Shared<crate::model::NoveltyB<T, S>>, X>, Pol>
+    {
+        let w = Shared(pb.novelty(weight));
+        self.map_extras(|inner| WithNoveltyB { w, inner })
+    }
+
+    /// Adds parameter information gain about `B` from novelty weights, shared or per agent.
+    pub fn with_novelty_b_weights<N: Batched<crate::model::NoveltyB<T, S>, B>>(
+        self,
+        w: N,
+    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyB<N, X>, Pol> {
+        self.map_extras(|inner| WithNoveltyB { w, inner })
+    }
+
+    /// Agent `b`'s model.
+    ///
+    /// # Panics
+    /// If `b >= B` and the models are per agent.
+    pub fn model(&self, b: usize) -> &Model<T, S> {
+        self.models.get(b)
+    }
+
+    /// Agent `b`'s model, mutably (for a shared model: the one model of the batch). Its
+    /// caches are kept right by its own setters.
+    ///
+    /// # Panics
+    /// If `b >= B` and the models are per agent.
+    pub fn model_mut(&mut self, b: usize) -> &mut Model<T, S> {
+        self.models.get_mut(b)
+    }
+
+    /// Agent `b`'s hyperparameters.
+    ///
+    /// # Panics
+    /// If `b >= B` and the hyperparameters are per agent.
+    pub fn config(&self, b: usize) -> &Config<T> {
+        self.configs.get(b)
+    }
+
+    /// The policy table.
+    pub fn policies(&self) -> &Pol {
+        &self.policies
+    }
+
+    /// The optional components.
+    pub fn extras(&self) -> &X {
+        &self.extras
+    }
+
+    /// Agent `b`'s `ln E`, if it has habits (`None`: uniform).
+    pub fn ln_e(&self, b: usize) -> Option<&[T; NP]> {
+        self.extras.ln_e(b)
+    }
+
+    /// The prior for the first step: each agent's `D`.
+    pub fn initial_prior(&self) -> Beliefs<T, S, B> {
+        let mut out = Beliefs::ZERO;
+        self.initial_prior_into(&mut out);
+        out
+    }
+
+    /// Writes each agent's `D` into `out`.
+    pub fn initial_prior_into(&self, out: &mut impl BeliefBatchMut<T, S, B>) {
+        for (b, slot) in out.beliefs_mut().iter_mut().enumerate() {
+            *slot = match self.extras.initial_prior(b) {
+                Some(d) => *d,
+                None => *self.models.get(b).d(),
+            };
+        }
+    }
+
+    /// Posterior over states for every agent, from one index observation per modality per
+    /// agent and the empirical prior (pymdp `infer_states`, FPI).
+    pub fn infer_states(
+        &self,
+        obs: &[S::Observation; B],
+        prior: &impl BeliefBatch<T, S, B>,
+    ) -> Result<Beliefs<T, S, B>, Error> {
+        let mut out = Beliefs::ZERO;
+        self.infer_states_into(obs, prior, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`infer_states`](Self::infer_states) into storage the caller owns.
+    pub fn infer_states_into(
+        &self,
+        obs: &[S::Observation; B],
+        prior: &impl BeliefBatch<T, S, B>,
+        out: &mut impl BeliefBatchMut<T, S, B>,
+    ) -> Result<(), Error> {
+        let prior = prior.beliefs();
+        let out = out.beliefs_mut();
+        for b in 0..B {
+            let model = self.models.get(b);
+            check_observation::<S>(&obs[b]).map_err(|e| e.in_agent(b))?;
+            infer::check_prior(&prior[b]).map_err(|e| e.in_agent(b))?;
+            let o = obs[b].as_ref();
+            out[b] = infer::fpi(
+                |m| likelihood::index_row(model, m, o[m]),
+                &prior[b],
+                self.configs.get(b).sweeps(),
+            );
+        }
+        Ok(())
+    }
+
+    /// Posterior over states from categorical (probability-vector) observations.
+    pub fn infer_states_categorical(
+        &self,
+        obs: &[Categorical<T, S>; B],
+        prior: &impl BeliefBatch<T, S, B>,
+    ) -> Result<Beliefs<T, S, B>, Error> {
+        let mut out = Beliefs::ZERO;
+        self.infer_states_categorical_into(obs, prior, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`infer_states_categorical`](Self::infer_states_categorical) into storage the caller
+    /// owns.
+    pub fn infer_states_categorical_into(
+        &self,
+        obs: &[Categorical<T, S>; B],
+        prior: &impl BeliefBatch<T, S, B>,
+        out: &mut impl BeliefBatchMut<T, S, B>,
+    ) -> Result<(), Error> {
+        let prior = prior.beliefs();
+        let out = out.beliefs_mut();
+        for b in 0..B {
+            out[b] = infer::infer_states_categorical_with(
+                self.models.get(b),
+                &obs[b],
+                &prior[b],
+                self.configs.get(b).sweeps(),
+            )
+            .map_err(|e| e.in_agent(b))?;
+        }
+        Ok(())
+    }
+
+    /// The next step's empirical prior `B · q` under each agent's action.
+    pub fn update_empirical_prior(
+        &self,
+        action: &[S::Action; B],
+        qs: &impl BeliefBatch<T, S, B>,
+    ) -> Result<Beliefs<T, S, B>, Error> {
+        let mut out = Beliefs::ZERO;
+        self.update_empirical_prior_into(action, qs, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`update_empirical_prior`](Self::update_empirical_prior) into storage the caller owns.
+    pub fn update_empirical_prior_into(
+        &self,
+        action: &[S::Action; B],
+        qs: &impl BeliefBatch<T, S, B>,
+        out: &mut impl BeliefBatchMut<T, S, B>,
+    ) -> Result<(), Error> {
+        let qs = qs.beliefs();
+        let out = out.beliefs_mut();
+        for b in 0..B {
+            infer::check_action::<S>(&action[b]).map_err(|e| e.in_agent(b))?;
+            qs[b]
+                .check(Tensor::Belief, false)
+                .map_err(|e| e.in_agent(b))?;
+            infer::predict(self.models.get(b), &action[b], &qs[b], &mut out[b]);
+        }
+        Ok(())
+    }
+
+    fn efe(&self, b: usize, terms: Terms) -> Efe<'_, T, S, L> {
+        let model = self.models.get(b);
+        let c: [&[T]; L] =
+            core::array::from_fn(|t| self.extras.preferences(b, t).unwrap_or(model.c()));
+        Efe {
+            model,
+            c,
+            novelty_a: self.extras.novelty_a(b),
+            novelty_b: self.extras.novelty_b(b),
+            terms,
+        }
+    }
+
+    fn terms(&self, b: usize) -> Terms {
+        let c = self.configs.get(b);
+        Terms {
+            utility: c.use_utility,
+            states_info_gain: c.use_states_info_gain,
+            param_info_gain: true,
+        }
+    }
+
+    /// Policy posterior and `neg_efe` (minus the expected free energy) of every policy, for
+    /// every agent: `q_π = softmax(γ · neg_efe + ln E)`.
+    #[allow(clippy::type_complexity)]
+    pub fn infer_policies(
+        &self,
+        qs: &impl BeliefBatch<T, S, B>,
+    ) -> Result<([SVector<T, NP>; B], [SVector<T, NP>; B]), Error> {
+        let mut q_pi = [SVector::<T, NP>::zeros(); B];
+        let mut neg_efe = [SVector::<T, NP>::zeros(); B];
+        self.infer_policies_into(qs, &mut q_pi, &mut neg_efe)?;
+        Ok((q_pi, neg_efe))
+    }
+
+    /// [`infer_policies`](Self::infer_policies) into storage the caller owns.
+    pub fn infer_policies_into(
+        &self,
+        qs: &impl BeliefBatch<T, S, B>,
+        q_pi: &mut [SVector<T, NP>; B],
+        neg_efe: &mut [SVector<T, NP>; B],
+    ) -> Result<(), Error> {
+        let qs = qs.beliefs();
+        for b in 0..B {
+            qs[b]
+                .check(Tensor::Belief, false)
+                .map_err(|e| e.in_agent(b))?;
+            let g: &mut [T; NP] = neg_efe[b]
+                .as_mut_slice()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
+            self.efe(b, self.terms(b))
+                .neg_efe_into(&self.policies, &qs[b], g);
+            plan::policy_posterior_into(
+                neg_efe[b].as_slice(),
+                self.configs.get(b).gamma,
+                self.extras.ln_e(b).map(|e| &e[..]),
+                q_pi[b].as_mut_slice(),
+            );
+        }
+        Ok(())
+    }
+
+    /// Agent `b`'s per-policy, per-step EFE terms from beliefs `q` (every term computed,
+    /// whatever the flags; novelty terms are zero without novelty weights). For diagnostics.
+    ///
+    /// # Panics
+    /// If `b >= B` and the parameters are per agent.
+    pub fn efe_terms(&self, b: usize, q: &Belief<T, S>) -> [[EfeTerms<T>; L]; NP] {
+        let mut out = [[EfeTerms::ZERO; L]; NP];
+        self.efe(b, Terms::ALL)
+            .for_each_policy(&self.policies, q, |k, terms| out[k] = *terms);
+        out
+    }
+
+    /// Each agent's first-action marginals `P(u_f = a)` under `q_pi`.
+    pub fn action_marginals(&self, q_pi: &[SVector<T, NP>; B]) -> [ActionMarginals<T, S>; B] {
+        core::array::from_fn(|b| {
+            let p: &[T; NP] = q_pi[b]
+                .as_slice()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
+            ActionMarginals(plan::action_marginals::<T, S, Pol, L, NP>(
+                &self.policies,
+                p,
+            ))
+        })
+    }
+
+    /// One action per factor for every agent, chosen from `q_pi` as configured (pymdp
+    /// `sample_action`). Stochastic selection draws from `rng`, independently per agent and
+    /// per factor; deterministic selection does not touch it.
+    pub fn sample_action<R: Rng + ?Sized>(
+        &self,
+        q_pi: &[SVector<T, NP>; B],
+        rng: &mut R,
+    ) -> Result<[S::Action; B], Error> {
+        let mut out = [S::Action::ZEROS; B];
+        self.sample_action_into(q_pi, rng, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`sample_action`](Self::sample_action) into storage the caller owns.
+    pub fn sample_action_into<R: Rng + ?Sized>(
+        &self,
+        q_pi: &[SVector<T, NP>; B],
+        rng: &mut R,
+        out: &mut [S::Action; B],
+    ) -> Result<(), Error> {
+        for b in 0..B {
+            let q = q_pi[b].as_slice();
+            if let Err((i, p)) = validate::nonnegative(q, Column::contiguous(NP)) {
+                return Err(Error::new(Tensor::PolicyPosterior, 0, "", Entry::at(i), p).in_agent(b));
+            }
+            let p: &[T; NP] = q
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
+            let c = self.configs.get(b);
+            out[b] = plan::select(
+                &self.policies,
+                p,
+                c.action_selection,
+                c.sampling_mode,
+                c.alpha,
+                rng,
+            );
+        }
+        Ok(())
+    }
+}
+
+/// One agent's first-action marginals, flat (factor after factor).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ActionMarginals<T: Real, S: Spec>(pub S::Controls<T>);
+
+impl<T: Real, S: Spec> ActionMarginals<T, S> {
+    /// Factor `f`'s marginal over its actions.
+    ///
+    /// # Panics
+    /// If `f` is not a factor of the model.
+    pub fn factor(&self, f: usize) -> &[T] {
+        let info = &spec::factors::<S>()[f];
+        &self.0.as_ref()[info.control_offset..info.control_offset + info.controls]
+    }
+}
+
+/// `ln max(E, MINVAL)` of a policy prior `E`, checked to be a distribution.
+pub fn habits<T: Real, const NP: usize>(e: &[T; NP]) -> Result<LnHabits<T, NP>, Error> {
+    if let Err((row, problem)) = validate::distribution(e, Column::contiguous(NP)) {
+        return Err(Error::new(
+            Tensor::E,
+            0,
+            "",
+            Entry::new(&[row.unwrap_or(0)], row.is_none()),
+            problem,
+        ));
+    }
+    let mut ln_e = *e;
+    maths::log_stable_in_place(&mut ln_e);
+    Ok(ln_e)
+}
+
+/// Flat preferences `C` from pymdp's layout, checked finite.
+pub fn preferences<T: Real, S: Spec>(c: &OutcomesInputOf<T, S>) -> Result<S::Outcomes<T>, Error> {
+    let mut out = <S::Outcomes<T> as Flat<T>>::ZERO;
+    for (m, info) in spec::modalities::<S>().iter().enumerate() {
+        let cm = <S::Modalities as ModalityList<S::Factors>>::outcomes_slice(c, m);
+        crate::model::model::check_preference::<T, S>(m, cm)?;
+        out.as_mut()[info.range()].copy_from_slice(cm);
+    }
+    Ok(out)
+}

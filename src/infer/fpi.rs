@@ -1,0 +1,81 @@
+//! pymdp's factorised fixed-point iteration (FPI).
+//!
+//! * One factor: an exact single pass, `q = softmax(Σ_m ll_m + ln max(p, MINVAL))`, whatever
+//!   the number of sweeps says (later sweeps would repeat the same values).
+//! * Several factors: parallel (Jacobi) sweeps from uniform beliefs; each sweep sets
+//!   `q_f = softmax(Σ_{m ∋ f} E_{q_{-f}}[ll_m] + ln max(p_f, MINVAL))` from the previous sweep's
+//!   marginals. No damping. By default the sweeps stop early at an exact fixed point (a
+//!   sweep whose output equals its input bit for bit, so every further sweep would repeat
+//!   it: the result is identical to running them all); [`Sweeps::Fixed`] always runs them
+//!   all, for a constant step time.
+
+use crate::maths::{self, Real};
+use crate::model::Belief;
+use crate::spec::{self, MAX_PARENTS, Spec};
+
+/// How many FPI sweeps run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sweeps {
+    /// Up to `n` sweeps, stopping at an exact fixed point (same result as `Fixed(n)`).
+    UpTo(usize),
+    /// Exactly `n` sweeps, for a constant step time.
+    Fixed(usize),
+}
+
+impl Sweeps {
+    /// The maximum number of sweeps.
+    pub fn max(self) -> usize {
+        match self {
+            Sweeps::UpTo(n) | Sweeps::Fixed(n) => n,
+        }
+    }
+}
+
+/// The FPI kernel: beliefs from per-modality log-likelihood tensors `ll(m)` (over each
+/// modality's parents) and a prior.
+///
+/// The prior need not be normalised (pymdp takes `ln max(p, MINVAL)` of whatever it gets).
+pub fn fpi<'a, T: Real + 'a, S: Spec>(
+    ll: impl Fn(usize) -> &'a [T],
+    prior: &Belief<T, S>,
+    sweeps: Sweeps,
+) -> Belief<T, S> {
+    let fs = spec::factors::<S>();
+    let ms = spec::modalities::<S>();
+    let mut ln_prior = *prior;
+    maths::log_stable_in_place(ln_prior.as_mut_slice());
+    if fs.len() == 1 {
+        let mut q = ln_prior;
+        if sweeps.max() == 0 {
+            return Belief::uniform();
+        }
+        for m in 0..ms.len() {
+            maths::axpy(T::ONE, ll(m), q.as_mut_slice());
+        }
+        maths::softmax_in_place(q.as_mut_slice());
+        return q;
+    }
+    let mut q = Belief::<T, S>::uniform();
+    for _ in 0..sweeps.max() {
+        let mut next = ln_prior;
+        for (m, info) in ms.iter().enumerate() {
+            let p = &info.parents;
+            let mut marg: [&[T]; MAX_PARENTS] = [&[]; MAX_PARENTS];
+            let n = q.parent_marginals(p, &mut marg);
+            let mut offsets = [0usize; MAX_PARENTS];
+            for (o, &id) in offsets.iter_mut().zip(p.ids()) {
+                *o = fs[id].offset;
+            }
+            maths::messages_add(ll(m), &marg[..n], &offsets[..n], next.as_mut_slice());
+        }
+        for f in 0..fs.len() {
+            maths::softmax_in_place(next.factor_mut(f));
+        }
+        let done = matches!(sweeps, Sweeps::UpTo(_)) && next == q;
+        q = next;
+        if done {
+            break;
+        }
+    }
+    q
+}

@@ -1,0 +1,434 @@
+//! Loading pymdp models: tensors as nested lists, as pymdp's (and NumPy's) `tolist()` writes
+//! them, checked against a spec (feature `serde`).
+//!
+//! A pymdp user exports a model with
+//!
+//! ```python
+//! import json
+//! json.dump({"A": [a.tolist() for a in agent.A], "B": [b.tolist() for b in agent.B],
+//!            "C": [c.tolist() for c in agent.C], "D": [d.tolist() for d in agent.D]},
+//!           open("model.json", "w"))
+//! ```
+//!
+//! and loads it with any serde format, e.g. `serde_json`:
+//!
+//! ```
+//! # actinf::model! { pub Coin { factors { Side: 2 } modalities { Seen: 2 depends_on [Side] } } }
+//! use actinf::io::PymdpModel;
+//! let json = r#"{"A": [[[0.9, 0.2], [0.1, 0.8]]], "B": [[[[1.0], [0.0]], [[0.0], [1.0]]]],
+//!                "C": [[0.0, 1.0]], "D": [[0.5, 0.5]]}"#;
+//! let file: PymdpModel = serde_json::from_str(json).unwrap();
+//! let model = file.model::<f64, Coin>()?;
+//! assert_eq!(model.likelihood(0), &[0.9, 0.2, 0.1, 0.8]);
+//! # Ok::<(), actinf::Error>(())
+//! ```
+//!
+//! Every tensor's shape is checked against the spec: `A[m]` must be `(NO_m, N_parents…)`,
+//! `B[f]` `(N_f, N_parents…, U_f)`, `C[m]` `(NO_m,)`, `D[f]` `(N_f,)`; a leading batch axis
+//! of size 1 (pymdp's `Agent` arrays are `(1, …)`) is accepted and dropped. A tensor of the
+//! wrong shape is an [`Error`] with [`Problem::WrongShape`](crate::Problem::WrongShape) naming
+//! the tensor, the axis and both sizes; then the values are validated as by [`Model::new`].
+//! Unknown fields of the file are ignored.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{Entry, Error, Problem, Tensor};
+use crate::maths::Real;
+use crate::model::{DirichletA, DirichletB, Model};
+use crate::spec::{self, Spec};
+
+/// A tensor read from nested lists: its shape and its entries in C order.
+///
+/// Deserializes from a nested sequence of numbers (`[[0.9, 0.1], [0.1, 0.9]]`) or from an
+/// object `{"shape": [..], "data": [..]}` (the layout of actinf's test fixtures).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct NdArray {
+    /// Size of each axis.
+    pub shape: Vec<usize>,
+    /// The entries, last axis fastest.
+    pub data: Vec<f64>,
+}
+
+impl NdArray {
+    /// The shape without a leading batch axis of size 1 when the array has one axis more than
+    /// `rank`.
+    fn unbatched_shape(&self, rank: usize) -> &[usize] {
+        match self.shape.split_first() {
+            Some((&1, rest)) if self.shape.len() == rank + 1 => rest,
+            _ => &self.shape,
+        }
+    }
+
+    fn check_shape(
+        &self,
+        expected: &[usize],
+        tensor: Tensor,
+        index: usize,
+        name: &'static str,
+    ) -> Result<(), Error> {
+        let shape = self.unbatched_shape(expected.len());
+        if shape.len() != expected.len() {
+            return Err(Error::new(
+                tensor,
+                index,
+                name,
+                Entry::at(0),
+                Problem::WrongRank {
+                    expected: expected.len(),
+                    found: shape.len(),
+                },
+            ));
+        }
+        for (axis, (&e, &f)) in expected.iter().zip(shape).enumerate() {
+            if e != f {
+                return Err(Error::new(
+                    tensor,
+                    index,
+                    name,
+                    Entry::at(axis),
+                    Problem::WrongShape {
+                        axis: u32::try_from(axis).unwrap_or(u32::MAX),
+                        expected: u32::try_from(e).unwrap_or(u32::MAX),
+                        found: u32::try_from(f).unwrap_or(u32::MAX),
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Accumulates a nested sequence: the shape from the first path down, every leaf in order.
+struct Nested<'a> {
+    shape: &'a mut Vec<usize>,
+    data: &'a mut Vec<f64>,
+    depth: usize,
+    ragged: &'a mut bool,
+}
+
+impl<'de> de::DeserializeSeed<'de> for Nested<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Nested<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or a nested list of numbers")
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        if self.depth != self.shape.len() {
+            *self.ragged = true;
+        }
+        self.data.push(v);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let first_visit = self.depth == self.shape.len() && self.data.is_empty();
+        if first_visit {
+            self.shape.push(0);
+        }
+        if self.depth >= self.shape.len() {
+            *self.ragged = true;
+        }
+        let mut n = 0usize;
+        while seq
+            .next_element_seed(Nested {
+                shape: &mut *self.shape,
+                data: &mut *self.data,
+                depth: self.depth + 1,
+                ragged: &mut *self.ragged,
+            })?
+            .is_some()
+        {
+            n += 1;
+        }
+        if self.depth < self.shape.len() {
+            if first_visit {
+                self.shape[self.depth] = n;
+            } else if self.shape[self.depth] != n {
+                *self.ragged = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut shape: Option<Vec<usize>> = None;
+        let mut data: Option<Vec<f64>> = None;
+        while let Some(key) = map.next_key::<KeyName>()? {
+            match key.0.as_str() {
+                "shape" => shape = Some(map.next_value()?),
+                "data" => data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        let shape = shape.ok_or_else(|| de::Error::missing_field("shape"))?;
+        let data = data.ok_or_else(|| de::Error::missing_field("data"))?;
+        if shape.iter().product::<usize>() != data.len() {
+            return Err(de::Error::custom("`data` length does not match `shape`"));
+        }
+        self.shape.extend(shape);
+        self.data.extend(data);
+        Ok(())
+    }
+}
+
+/// A map key read as an owned string.
+struct KeyName(alloc::string::String);
+
+impl<'de> Deserialize<'de> for KeyName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyName;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyName, E> {
+                Ok(KeyName(v.into()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for NdArray {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut out = NdArray::default();
+        let mut ragged = false;
+        d.deserialize_any(Nested {
+            shape: &mut out.shape,
+            data: &mut out.data,
+            depth: 0,
+            ragged: &mut ragged,
+        })?;
+        if ragged || out.shape.iter().product::<usize>() != out.data.len() {
+            return Err(de::Error::custom(
+                "ragged nested list: every sub-list of an axis must have the same length",
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// A pymdp model file: `A` and `B`, and optionally `C`, `D`, `E`, `pA`, `pB`, `pD`, each a
+/// list with one nested-list tensor per modality or factor (`E` a single vector).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PymdpModel {
+    /// `A[m]`, `(NO_m, N_parents…)`.
+    pub a: Vec<NdArray>,
+    /// `B[f]`, `(N_f, N_parents…, U_f)`.
+    pub b: Vec<NdArray>,
+    /// `C[m]`, `(NO_m,)`; pymdp's default (uniform `1/NO_m`) when absent.
+    pub c: Option<Vec<NdArray>>,
+    /// `D[f]`, `(N_f,)`; uniform when absent.
+    pub d: Option<Vec<NdArray>>,
+    /// `E`, `(NP,)`.
+    pub e: Option<NdArray>,
+    /// `pA[m]`, like `A[m]`.
+    pub pa: Option<Vec<NdArray>>,
+    /// `pB[f]`, like `B[f]`.
+    pub pb: Option<Vec<NdArray>>,
+    /// `pD[f]`, like `D[f]`.
+    pub pd: Option<Vec<NdArray>>,
+}
+
+impl<'de> Deserialize<'de> for PymdpModel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PymdpModel;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a pymdp model: a map with `A`, `B` and optionally `C`, `D`, `E`, `pA`, `pB`, `pD`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PymdpModel, A::Error> {
+                let mut out = PymdpModel::default();
+                let (mut has_a, mut has_b) = (false, false);
+                while let Some(key) = map.next_key::<KeyName>()? {
+                    match key.0.as_str() {
+                        "A" => {
+                            out.a = map.next_value()?;
+                            has_a = true;
+                        }
+                        "B" => {
+                            out.b = map.next_value()?;
+                            has_b = true;
+                        }
+                        "C" => out.c = Some(map.next_value()?),
+                        "D" => out.d = Some(map.next_value()?),
+                        "E" => out.e = Some(map.next_value()?),
+                        "pA" => out.pa = Some(map.next_value()?),
+                        "pB" => out.pb = Some(map.next_value()?),
+                        "pD" => out.pd = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                if !has_a {
+                    return Err(de::Error::missing_field("A"));
+                }
+                if !has_b {
+                    return Err(de::Error::missing_field("B"));
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn count_error(tensor: Tensor, expected: usize, found: usize) -> Error {
+    Error::new(
+        tensor,
+        0,
+        "",
+        Entry::at(0),
+        Problem::WrongLength { expected, found },
+    )
+}
+
+fn likelihood_shape<S: Spec>(m: usize) -> ([usize; spec::MAX_PARENTS + 1], usize) {
+    let info = &spec::modalities::<S>()[m];
+    let mut shape = [0usize; spec::MAX_PARENTS + 1];
+    shape[0] = info.outcomes;
+    shape[1..=info.parents.len].copy_from_slice(info.parents.dims());
+    (shape, info.parents.len + 1)
+}
+
+fn transition_shape<S: Spec>(f: usize) -> ([usize; spec::MAX_PARENTS + 2], usize) {
+    let info = &spec::factors::<S>()[f];
+    let mut shape = [0usize; spec::MAX_PARENTS + 2];
+    shape[0] = info.states;
+    shape[1..=info.parents.len].copy_from_slice(info.parents.dims());
+    shape[info.parents.len + 1] = info.controls;
+    (shape, info.parents.len + 2)
+}
+
+/// Concatenates per-modality (or per-factor) tensors after checking each one's shape.
+fn concat<T: Real>(
+    tensors: &[NdArray],
+    count: usize,
+    tensor: Tensor,
+    shape_of: impl Fn(usize) -> (Vec<usize>, &'static str),
+) -> Result<Vec<T>, Error> {
+    if tensors.len() != count {
+        return Err(count_error(tensor, count, tensors.len()));
+    }
+    let mut out = Vec::new();
+    for (k, t) in tensors.iter().enumerate() {
+        let (shape, name) = shape_of(k);
+        t.check_shape(&shape, tensor, k, name)?;
+        out.extend(t.data.iter().map(|&x| T::lit(x)));
+    }
+    Ok(out)
+}
+
+impl PymdpModel {
+    fn a_flat<T: Real, S: Spec>(
+        &self,
+        tensors: &[NdArray],
+        tensor: Tensor,
+    ) -> Result<Vec<T>, Error> {
+        let ms = spec::modalities::<S>();
+        concat(tensors, ms.len(), tensor, |m| {
+            let (s, n) = likelihood_shape::<S>(m);
+            (s[..n].to_vec(), ms[m].name)
+        })
+    }
+
+    fn b_flat<T: Real, S: Spec>(
+        &self,
+        tensors: &[NdArray],
+        tensor: Tensor,
+    ) -> Result<Vec<T>, Error> {
+        let fs = spec::factors::<S>();
+        concat(tensors, fs.len(), tensor, |f| {
+            let (s, n) = transition_shape::<S>(f);
+            (s[..n].to_vec(), fs[f].name)
+        })
+    }
+
+    /// The model `A`, `B`, `C`, `D` for the spec `S` (shapes checked, then values validated
+    /// as by [`Model::new`]).
+    pub fn model<T: Real, S: Spec>(&self) -> Result<Model<T, S>, Error> {
+        let a = self.a_flat::<T, S>(&self.a, Tensor::A)?;
+        let b = self.b_flat::<T, S>(&self.b, Tensor::B)?;
+        let ms = spec::modalities::<S>();
+        let fs = spec::factors::<S>();
+        let c: Vec<T> = match &self.c {
+            Some(c) => concat(c, ms.len(), Tensor::C, |m| {
+                (alloc::vec![ms[m].outcomes], ms[m].name)
+            })?,
+            None => ms
+                .iter()
+                .flat_map(|i| core::iter::repeat_n(T::ONE / T::lit(i.outcomes as f64), i.outcomes))
+                .collect(),
+        };
+        let d: Vec<T> = match &self.d {
+            Some(d) => concat(d, fs.len(), Tensor::D, |f| {
+                (alloc::vec![fs[f].states], fs[f].name)
+            })?,
+            None => fs
+                .iter()
+                .flat_map(|i| core::iter::repeat_n(T::ONE / T::lit(i.states as f64), i.states))
+                .collect(),
+        };
+        Model::from_slices(&a, &b, &c, &d)
+    }
+
+    /// `pA`, if the file has it (shapes checked, values validated as concentrations).
+    pub fn dirichlet_a<T: Real, S: Spec>(&self) -> Result<Option<DirichletA<T, S>>, Error> {
+        match &self.pa {
+            Some(pa) => {
+                let flat = self.a_flat::<T, S>(pa, Tensor::PA)?;
+                DirichletA::from_slice(&flat).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// `pB`, if the file has it (shapes checked, values validated as concentrations).
+    pub fn dirichlet_b<T: Real, S: Spec>(&self) -> Result<Option<DirichletB<T, S>>, Error> {
+        match &self.pb {
+            Some(pb) => {
+                let flat = self.b_flat::<T, S>(pb, Tensor::PB)?;
+                DirichletB::from_pymdp_slice(&flat).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// `E` as `[T; NP]`, if the file has it (shape checked; a distribution is checked when the
+    /// agent takes it).
+    pub fn e<T: Real, const NP: usize>(&self) -> Result<Option<[T; NP]>, Error> {
+        match &self.e {
+            Some(e) => {
+                e.check_shape(&[NP], Tensor::E, 0, "")?;
+                let mut out = [T::ZERO; NP];
+                for (o, &x) in out.iter_mut().zip(&e.data) {
+                    *o = T::lit(x);
+                }
+                Ok(Some(out))
+            }
+            None => Ok(None),
+        }
+    }
+}

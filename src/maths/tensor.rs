@@ -1,0 +1,179 @@
+//! Contractions of a tensor over several factors with their marginals (pymdp's `factor_dot`).
+//!
+//! A tensor over axes of sizes `n_1 … n_k` is a flat slice in C order (last axis fastest), as
+//! pymdp stores the trailing axes of `A[m]` and `B[f]`. `q[k]` is the marginal along axis `k`.
+//! These are the mean-field contractions state inference and planning are built on.
+
+use super::real::Real;
+use super::vector;
+
+/// Most axes a contraction handles (the most factors a tensor may depend on).
+pub const MAX_AXES: usize = 16;
+
+/// The outer product of the marginals, in C order: `w_j = ∏_k q_k(s_k(j))` (pymdp
+/// `spm_cross`). `out` must hold `∏_k |q_k|` values; an empty `q` gives `[1]`.
+///
+/// ```
+/// let mut w = [0.0f64; 6];
+/// actinf::maths::outer_into(&[&[0.5, 0.5], &[0.2, 0.3, 0.5]], &mut w);
+/// assert_eq!(w, [0.1, 0.15, 0.25, 0.1, 0.15, 0.25]);
+/// ```
+#[inline]
+pub fn outer_into<T: Real>(q: &[&[T]], out: &mut [T]) {
+    match q {
+        [] => {
+            if let Some(o) = out.first_mut() {
+                *o = T::ONE;
+            }
+        }
+        [a] => out[..a.len()].copy_from_slice(a),
+        [first, rest @ ..] => {
+            // Expand in place from the back: entry `i` of the first `len` becomes the block
+            // `i · n .. i · n + n` of the next.
+            out[..first.len()].copy_from_slice(first);
+            let mut len = first.len();
+            for qk in rest {
+                let n = qk.len();
+                for i in (0..len).rev() {
+                    let w = out[i];
+                    for (s, &p) in qk.iter().enumerate().rev() {
+                        out[i * n + s] = w * p;
+                    }
+                }
+                len *= n;
+            }
+        }
+    }
+}
+
+/// `Σ_j t_j ∏_k q_k(s_k(j))`: a scalar tensor contracted with every marginal. `joint` is
+/// scratch space of at least `|t|` values.
+#[inline]
+pub fn contract<T: Real>(t: &[T], q: &[&[T]], joint: &mut [T]) -> T {
+    match q {
+        [] => t.first().copied().unwrap_or(T::ZERO),
+        [a] => vector::dot(t, a),
+        _ => {
+            let j = t.len();
+            outer_into(q, &mut joint[..j]);
+            vector::dot(t, &joint[..j])
+        }
+    }
+}
+
+/// Mean-field messages of a scalar tensor: for every axis `k`,
+/// `out_k(s) += w · Σ_{j : s_k(j) = s} t_j ∏_{g ≠ k} q_g(s_g(j))`
+/// (pymdp's `factor_dot` of `t` with all other marginals, keeping axis `k`).
+///
+/// `out[k]` is added to at `offsets[k]` of the flat slice `out` (the axes' marginals live in
+/// one flat belief vector, each at its own offset).
+pub fn messages_add<T: Real>(t: &[T], q: &[&[T]], offsets: &[usize], out: &mut [T]) {
+    match q {
+        [] => {}
+        [a] => {
+            let o = offsets[0];
+            vector::axpy(T::ONE, t, &mut out[o..o + a.len()]);
+        }
+        [a, b] => {
+            let (na, nb) = (a.len(), b.len());
+            let (oa, ob) = (offsets[0], offsets[1]);
+            for (i, row) in t.chunks_exact(nb).take(na).enumerate() {
+                out[oa + i] += vector::dot(row, b);
+            }
+            vector::matvec_t_add(t, a, &mut out[ob..ob + nb]);
+        }
+        _ => messages_general(t, q, offsets, out),
+    }
+}
+
+/// Three or more axes: every entry's weight without axis `k` from prefix and suffix products.
+fn messages_general<T: Real>(t: &[T], q: &[&[T]], offsets: &[usize], out: &mut [T]) {
+    const MAX: usize = MAX_AXES;
+    let k = q.len().min(MAX);
+    let mut idx = [0usize; MAX];
+    let mut prefix = [T::ONE; MAX + 1];
+    let mut suffix = [T::ONE; MAX + 1];
+    for &v in t {
+        prefix[0] = T::ONE;
+        for g in 0..k {
+            prefix[g + 1] = prefix[g] * q[g][idx[g]];
+        }
+        suffix[k] = T::ONE;
+        for g in (0..k).rev() {
+            suffix[g] = suffix[g + 1] * q[g][idx[g]];
+        }
+        for g in 0..k {
+            out[offsets[g] + idx[g]] += v * prefix[g] * suffix[g + 1];
+        }
+        // Next multi-index, last axis fastest.
+        for g in (0..k).rev() {
+            idx[g] += 1;
+            if idx[g] < q[g].len() {
+                break;
+            }
+            idx[g] = 0;
+        }
+    }
+}
+
+/// `y ← A · w`: a tensor of `y.len()` rows (the leading axis) over the joint parent states,
+/// times the joint marginal `w` (pymdp's `factor_dot` keeping the leading axis, e.g. the
+/// predicted outcomes `A_m · q`).
+#[inline]
+pub fn predict<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
+    vector::matvec(a, w, y);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_match_brute_force() {
+        let qa = [0.2f64, 0.8];
+        let qb = [0.1f64, 0.6, 0.3];
+        let qc = [0.5f64, 0.25, 0.125, 0.125];
+        let t: std::vec::Vec<f64> = (0..24).map(|i| (i as f64 * 0.37).sin()).collect();
+        let q: [&[f64]; 3] = [&qa, &qb, &qc];
+        let mut out = [0.0f64; 9];
+        messages_add(&t, &q, &[0, 2, 5], &mut out);
+        let mut want = [0.0f64; 9];
+        for i in 0..2 {
+            for j in 0..3 {
+                for k in 0..4 {
+                    let v = t[i * 12 + j * 4 + k];
+                    want[i] += v * qb[j] * qc[k];
+                    want[2 + j] += v * qa[i] * qc[k];
+                    want[5 + k] += v * qa[i] * qb[j];
+                }
+            }
+        }
+        for (a, b) in out.iter().zip(&want) {
+            assert!((a - b).abs() < 1e-14);
+        }
+        // two axes through the fast path
+        let mut out2 = [0.0f64; 5];
+        messages_add(&t[..6], &q[..2], &[0, 2], &mut out2);
+        let mut want2 = [0.0f64; 5];
+        for i in 0..2 {
+            for j in 0..3 {
+                want2[i] += t[i * 3 + j] * qb[j];
+                want2[2 + j] += t[i * 3 + j] * qa[i];
+            }
+        }
+        for (a, b) in out2.iter().zip(&want2) {
+            assert!((a - b).abs() < 1e-14);
+        }
+        let mut joint = [0.0f64; 24];
+        let c = contract(&t, &q, &mut joint);
+        let mut want_c = 0.0;
+        for i in 0..2 {
+            for j in 0..3 {
+                for k in 0..4 {
+                    want_c += t[i * 12 + j * 4 + k] * qa[i] * qb[j] * qc[k];
+                }
+            }
+        }
+        assert!((c - want_c).abs() < 1e-14);
+    }
+}

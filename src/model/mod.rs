@@ -1,0 +1,25 @@
+//! The generative model and what it is made of: tensors, Dirichlet priors, beliefs,
+//! observations, errors and validation.
+//!
+//! * [`Model`] — `A`, `B`, `C`, `D`, validated, with cached `ln A`, `H[A]` and the structure of
+//!   `B`;
+//! * [`DirichletA`], [`DirichletB`], [`DirichletD`] — concentrations (`pA`, `pB`, `pD`), and
+//!   [`NoveltyA`], [`NoveltyB`] — their novelty weights;
+//! * [`Belief`], [`Beliefs`] — beliefs over hidden states for one agent or a batch;
+//! * [`Categorical`] — probability-vector observations;
+//! * [`Error`] — what is wrong with a tensor or an input, and where.
+
+pub(crate) mod belief;
+pub(crate) mod dirichlet;
+pub(crate) mod error;
+#[allow(clippy::module_inception)]
+pub(crate) mod model;
+pub(crate) mod observation;
+pub mod structure;
+pub(crate) mod validate;
+
+pub use belief::{Belief, BeliefBatch, BeliefBatchMut, Beliefs};
+pub use dirichlet::{DirichletA, DirichletB, DirichletD, NoveltyA, NoveltyB};
+pub use error::{Entry, Error, MAX_AXES, NORMALISATION_TOLERANCE, Problem, Tensor};
+pub use model::Model;
+pub use observation::{Categorical, check_observation};

@@ -1,0 +1,306 @@
+//! Policies: sequences of `L` actions (one per factor per step).
+//!
+//! The full table ([`Policies`]) enumerates every combination in pymdp's order
+//! (`itertools.product` over the per-step, per-factor action ranges: the last factor of the
+//! last step varies fastest; an uncontrolled factor always takes action 0), so policy indices
+//! match pymdp's. It stores nothing: policy `k`'s action at step `t` is computed from `k`.
+//! A [`CustomPolicies`] table stores one joint-action index per step, in the integer type `I`.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use crate::error::{Entry, Error, Problem, Tensor};
+use crate::spec::{self, IndexArray, Spec, num_policies};
+
+/// A set of `NP` policies of length `L` for the model `S`.
+///
+/// A step's *joint action* is the mixed-radix index of the per-factor actions (last factor
+/// fastest), `0 .. ∏_f U_f`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a table of {NP} policies of length {L} for this model",
+    note = "use `Policies::<S, L, NP>::all()` or `CustomPolicies::new(..)`"
+)]
+pub trait PolicySet<S: Spec, const L: usize, const NP: usize> {
+    /// The joint action of policy `k` at step `t`.
+    fn joint(&self, k: usize, t: usize) -> usize;
+
+    /// The per-factor actions of policy `k` at step `t`.
+    #[inline]
+    fn action(&self, k: usize, t: usize) -> S::Action {
+        decode::<S>(self.joint(k, t))
+    }
+
+    /// Policy `k`: its `L` actions.
+    fn get(&self, k: usize) -> [S::Action; L] {
+        core::array::from_fn(|t| self.action(k, t))
+    }
+}
+
+/// The per-factor actions of a joint action index (mixed radix, last factor fastest).
+#[inline]
+pub fn decode<S: Spec>(mut joint: usize) -> S::Action {
+    let mut a = S::Action::ZEROS;
+    for (slot, info) in a.as_mut().iter_mut().zip(spec::factors::<S>()).rev() {
+        *slot = joint % info.controls;
+        joint /= info.controls;
+    }
+    a
+}
+
+/// The joint action index of per-factor actions (inverse of [`decode`]).
+#[inline]
+pub fn encode<S: Spec>(action: &S::Action) -> usize {
+    let mut j = 0;
+    for (&u, info) in action.as_ref().iter().zip(spec::factors::<S>()) {
+        j = j * info.controls + u;
+    }
+    j
+}
+
+/// Every combination of actions, in pymdp's `construct_policies` order; computed, not stored
+/// (`size_of` is 0).
+pub struct Policies<S: Spec, const L: usize, const NP: usize>(PhantomData<fn() -> S>);
+
+impl<S: Spec, const L: usize, const NP: usize> Clone for Policies<S, L, NP> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: Spec, const L: usize, const NP: usize> Copy for Policies<S, L, NP> {}
+impl<S: Spec, const L: usize, const NP: usize> Default for Policies<S, L, NP> {
+    fn default() -> Self {
+        Self::all()
+    }
+}
+impl<S: Spec, const L: usize, const NP: usize> PartialEq for Policies<S, L, NP> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl<S: Spec, const L: usize, const NP: usize> fmt::Debug for Policies<S, L, NP> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Policies::all({NP} policies of length {L})")
+    }
+}
+
+/// Compile-time check that `NP` is the size of the full policy table of `S` for length `L`.
+struct FullTable<S, const L: usize, const NP: usize>(PhantomData<S>);
+impl<S: Spec, const L: usize, const NP: usize> FullTable<S, L, NP> {
+    const CHECK: () = {
+        assert!(
+            L >= 1,
+            "policies need at least one step (policy length L >= 1)"
+        );
+        assert!(
+            NP == num_policies::<S>(L),
+            "wrong policy count: NP must equal (product of the factors' action counts)^L; \
+             write it as `{{ actinf::spec::num_policies::<Model>(L) }}`"
+        );
+    };
+}
+
+impl<S: Spec, const L: usize, const NP: usize> Policies<S, L, NP> {
+    /// Every combination of actions, in pymdp's `construct_policies` order.
+    ///
+    /// `NP` must be `(∏_f U_f)^L`; anything else is a compile error.
+    ///
+    /// ```
+    /// actinf::model! { pub Two { factors { Fa: 2 controlled_by 2, Fb: 3 controlled_by 3 }
+    ///                             modalities { Ob: 2 depends_on [Fa] } } }
+    /// use actinf::policy::{Policies, PolicySet};
+    /// let p = Policies::<Two, 2, 36>::all();
+    /// assert_eq!(p.get(1), [[0, 0], [0, 1]]);
+    /// assert_eq!(p.get(3), [[0, 0], [1, 0]]);
+    /// assert_eq!(p.get(6), [[0, 1], [0, 0]]);
+    /// ```
+    pub const fn all() -> Self {
+        const { FullTable::<S, L, NP>::CHECK };
+        Policies(PhantomData)
+    }
+
+    /// A user-chosen table (see [`CustomPolicies::new`]), with joint actions stored as `u8`.
+    pub fn custom(table: &[[S::Action; L]; NP]) -> Result<CustomPolicies<S, L, NP>, Error> {
+        CustomPolicies::new(table)
+    }
+
+    /// Policy `k`: its `L` actions (inherent shortcut for [`PolicySet::get`]).
+    ///
+    /// # Panics
+    /// If `k >= NP`.
+    pub fn get(&self, k: usize) -> [S::Action; L] {
+        assert!(k < NP, "policy {k} out of range ({NP} policies)");
+        PolicySet::get(self, k)
+    }
+
+    /// Every policy, in order.
+    pub fn iter(&self) -> impl Iterator<Item = [S::Action; L]> + '_ {
+        (0..NP).map(|k| PolicySet::get(self, k))
+    }
+
+    /// Number of policies (`NP`).
+    pub const fn len(&self) -> usize {
+        NP
+    }
+
+    /// Always false: a table has at least one policy.
+    pub const fn is_empty(&self) -> bool {
+        NP == 0
+    }
+}
+
+impl<S: Spec, const L: usize, const NP: usize> PolicySet<S, L, NP> for Policies<S, L, NP> {
+    #[inline]
+    fn joint(&self, k: usize, t: usize) -> usize {
+        let per_step = spec::layout::<S>().joint_controls;
+        let mut rest = k;
+        for _ in t + 1..L {
+            rest /= per_step;
+        }
+        rest % per_step
+    }
+}
+
+/// An unsigned integer a custom policy table stores joint actions in.
+pub trait ActionIndex: Copy + fmt::Debug + PartialEq + Send + Sync + 'static {
+    /// The largest joint action it holds.
+    const MAX: usize;
+    /// Narrows (callers check `v <= MAX`).
+    fn from_usize(v: usize) -> Self;
+    /// Widens.
+    fn to_usize(self) -> usize;
+}
+
+macro_rules! action_index {
+    ($($t:ty),*) => {$(
+        impl ActionIndex for $t {
+            const MAX: usize = <$t>::MAX as usize;
+            #[inline(always)]
+            fn from_usize(v: usize) -> Self {
+                v as $t
+            }
+            #[inline(always)]
+            fn to_usize(self) -> usize {
+                self as usize
+            }
+        }
+    )*};
+}
+action_index!(u8, u16, u32);
+
+/// A user-chosen table of `NP` policies of length `L`, stored as one joint-action index of
+/// type `I` per step: `NP · L · size_of::<I>()` bytes (`u8` holds up to 256 joint actions).
+pub struct CustomPolicies<S: Spec, const L: usize, const NP: usize, I: ActionIndex = u8> {
+    table: [[I; L]; NP],
+    _spec: PhantomData<fn() -> S>,
+}
+
+impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> Clone
+    for CustomPolicies<S, L, NP, I>
+{
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> Copy
+    for CustomPolicies<S, L, NP, I>
+{
+}
+impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> PartialEq
+    for CustomPolicies<S, L, NP, I>
+{
+    fn eq(&self, o: &Self) -> bool {
+        self.table == o.table
+    }
+}
+impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> fmt::Debug
+    for CustomPolicies<S, L, NP, I>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries((0..NP).map(|k| PolicySet::get(self, k)))
+            .finish()
+    }
+}
+
+impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> CustomPolicies<S, L, NP, I> {
+    /// A table from per-factor actions, each checked against the factors' action counts (and
+    /// the joint action against what `I` holds).
+    pub fn new(table: &[[S::Action; L]; NP]) -> Result<Self, Error> {
+        const {
+            assert!(
+                L >= 1 && NP >= 1,
+                "a policy table needs L >= 1 steps and NP >= 1 policies"
+            )
+        };
+        let fs = spec::factors::<S>();
+        let mut out = [[I::from_usize(0); L]; NP];
+        for (k, policy) in table.iter().enumerate() {
+            for (t, action) in policy.iter().enumerate() {
+                for (f, (&u, info)) in action.as_ref().iter().zip(fs).enumerate() {
+                    if u >= info.controls {
+                        return Err(Error::new(
+                            Tensor::Policies,
+                            f,
+                            info.name,
+                            Entry::new(&[k, t, f], false),
+                            Problem::OutOfRange {
+                                value: u,
+                                len: info.controls,
+                            },
+                        ));
+                    }
+                }
+                let j = encode::<S>(action);
+                if j > I::MAX {
+                    return Err(Error::new(
+                        Tensor::Policies,
+                        0,
+                        "",
+                        Entry::new(&[k, t], false),
+                        Problem::OutOfRange {
+                            value: j,
+                            len: I::MAX + 1,
+                        },
+                    ));
+                }
+                out[k][t] = I::from_usize(j);
+            }
+        }
+        Ok(CustomPolicies {
+            table: out,
+            _spec: PhantomData,
+        })
+    }
+
+    /// Policy `k`: its `L` actions.
+    ///
+    /// # Panics
+    /// If `k >= NP`.
+    pub fn get(&self, k: usize) -> [S::Action; L] {
+        PolicySet::get(self, k)
+    }
+
+    /// Every policy, in order.
+    pub fn iter(&self) -> impl Iterator<Item = [S::Action; L]> + '_ {
+        (0..NP).map(|k| PolicySet::get(self, k))
+    }
+
+    /// Number of policies (`NP`).
+    pub const fn len(&self) -> usize {
+        NP
+    }
+
+    /// Always false: a table has at least one policy.
+    pub const fn is_empty(&self) -> bool {
+        NP == 0
+    }
+}
+
+impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> PolicySet<S, L, NP>
+    for CustomPolicies<S, L, NP, I>
+{
+    #[inline]
+    fn joint(&self, k: usize, t: usize) -> usize {
+        self.table[k][t].to_usize()
+    }
+}

@@ -1,0 +1,476 @@
+//! The layout of a model: every size and offset, computed at compile time from the spec.
+//!
+//! All numeric storage is flat (`[T; N]`), one block per kind of tensor, each modality's or
+//! factor's part at a fixed offset: beliefs and `D` over `Σ_f N_f` states, `C` and predicted
+//! outcomes over `Σ_m NO_m` outcomes, `A` (and `ln A`, `pA`) over `Σ_m NO_m·J_m` entries in
+//! pymdp's order (outcome, then the parents in C order), `H[A]` over `Σ_m J_m` parent states,
+//! `B` (and `pB`) over `Σ_f U_f·N_f·J_f` entries as one row-major `N_f × J_f` matrix per action.
+//! [`Layout`] records those sizes and offsets; kernels read them from a `const`, so after
+//! inlining they are constants.
+
+use core::fmt;
+
+/// Most hidden-state factors a model may have.
+pub const MAX_FACTORS: usize = 16;
+/// Most observation modalities a model may have.
+pub const MAX_MODALITIES: usize = 32;
+/// Most factors a single tensor may depend on (every factor of a model).
+pub const MAX_PARENTS: usize = MAX_FACTORS;
+const _: () = assert!(MAX_PARENTS <= crate::maths::tensor::MAX_AXES);
+
+/// The factors a tensor is conditioned on, in axis order, with their sizes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Parents {
+    /// Number of parents.
+    pub len: usize,
+    /// Model position of each parent.
+    pub ids: [usize; MAX_PARENTS],
+    /// Number of states of each parent.
+    pub dims: [usize; MAX_PARENTS],
+    /// Number of joint parent states, `∏ dims`.
+    pub joint: usize,
+}
+
+impl Parents {
+    const EMPTY: Parents = Parents {
+        len: 0,
+        ids: [0; MAX_PARENTS],
+        dims: [0; MAX_PARENTS],
+        joint: 1,
+    };
+
+    /// The parents' model positions.
+    pub fn ids(&self) -> &[usize] {
+        &self.ids[..self.len]
+    }
+
+    /// The parents' state counts.
+    pub fn dims(&self) -> &[usize] {
+        &self.dims[..self.len]
+    }
+
+    /// Whether factor `f` is a parent.
+    pub const fn contains(&self, f: usize) -> bool {
+        let mut k = 0;
+        while k < self.len {
+            if self.ids[k] == f {
+                return true;
+            }
+            k += 1;
+        }
+        false
+    }
+}
+
+impl fmt::Debug for Parents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.ids()).finish()
+    }
+}
+
+/// What a factor declares: its sizes, name and transition parents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FactorDecl {
+    /// Name, for messages.
+    pub name: &'static str,
+    /// Number of states.
+    pub states: usize,
+    /// Number of actions.
+    pub controls: usize,
+    /// Declared position.
+    pub position: usize,
+}
+
+impl FactorDecl {
+    pub(crate) const EMPTY: FactorDecl = FactorDecl {
+        name: "",
+        states: 0,
+        controls: 0,
+        position: 0,
+    };
+}
+
+/// What a modality declares: its outcome count, name and likelihood parents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModalityDecl {
+    /// Name, for messages.
+    pub name: &'static str,
+    /// Number of outcomes.
+    pub outcomes: usize,
+    /// Declared position.
+    pub position: usize,
+}
+
+impl ModalityDecl {
+    pub(crate) const EMPTY: ModalityDecl = ModalityDecl {
+        name: "",
+        outcomes: 0,
+        position: 0,
+    };
+}
+
+/// A list of positions (a dependency list), fixed capacity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ids {
+    /// Number of entries.
+    pub len: usize,
+    /// The positions.
+    pub ids: [usize; MAX_PARENTS],
+}
+
+impl Ids {
+    pub(crate) const EMPTY: Ids = Ids {
+        len: 0,
+        ids: [0; MAX_PARENTS],
+    };
+
+    pub(crate) const fn push_front(mut self, id: usize) -> Ids {
+        if self.len < MAX_PARENTS {
+            let mut k = self.len;
+            while k > 0 {
+                self.ids[k] = self.ids[k - 1];
+                k -= 1;
+            }
+            self.ids[0] = id;
+        }
+        self.len += 1;
+        self
+    }
+}
+
+/// A fixed-capacity list built at compile time, one entry per list element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Table<X: Copy, const CAP: usize> {
+    /// The entries (the first `len` are meaningful).
+    pub items: [X; CAP],
+    /// Number of entries (may exceed `CAP`: then the list is too long, see `check_spec`).
+    pub len: usize,
+}
+
+impl<X: Copy, const CAP: usize> Table<X, CAP> {
+    pub(crate) const fn empty(fill: X) -> Self {
+        Table {
+            items: [fill; CAP],
+            len: 0,
+        }
+    }
+
+    pub(crate) const fn push_front(mut self, x: X) -> Self {
+        if self.len < CAP {
+            let mut k = self.len;
+            while k > 0 {
+                self.items[k] = self.items[k - 1];
+                k -= 1;
+            }
+            self.items[0] = x;
+        }
+        self.len += 1;
+        self
+    }
+}
+
+/// One hidden-state factor's sizes and where its data sit in the flat storage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FactorInfo {
+    /// Name, for messages.
+    pub name: &'static str,
+    /// Number of states `N`.
+    pub states: usize,
+    /// Number of actions `U`.
+    pub controls: usize,
+    /// Offset of this factor's marginal in a belief (`Σ` of the previous factors' states).
+    pub offset: usize,
+    /// Offset of this factor's action vector in per-factor action storage.
+    pub control_offset: usize,
+    /// The transition's parents (pymdp `B_dependencies[f]`, including the factor itself).
+    pub parents: Parents,
+    /// Position of the factor itself among its transition parents.
+    pub own_axis: usize,
+    /// Offset of `B[f]` in the flat transitions (`U` row-major `N × J` matrices).
+    pub transition_offset: usize,
+    /// Offset of this factor's `U · J` columns in per-column tables.
+    pub column_offset: usize,
+    /// Whether the factor's state cannot depend on the policy: one action, and every
+    /// transition parent is itself policy-independent.
+    pub policy_independent: bool,
+}
+
+impl FactorInfo {
+    const EMPTY: FactorInfo = FactorInfo {
+        name: "",
+        states: 0,
+        controls: 0,
+        offset: 0,
+        control_offset: 0,
+        parents: Parents::EMPTY,
+        own_axis: 0,
+        transition_offset: 0,
+        column_offset: 0,
+        policy_independent: false,
+    };
+
+    /// Number of entries of `B[f]`: `U · N · J`.
+    pub const fn transition_len(&self) -> usize {
+        self.controls * self.states * self.parents.joint
+    }
+
+    /// The range of this factor's marginal in a belief.
+    pub const fn range(&self) -> core::ops::Range<usize> {
+        self.offset..self.offset + self.states
+    }
+}
+
+/// One modality's sizes and where its data sit in the flat storage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModalityInfo {
+    /// Name, for messages.
+    pub name: &'static str,
+    /// Number of outcomes `NO`.
+    pub outcomes: usize,
+    /// Offset of this modality's vector in outcome storage (`C`, predicted outcomes).
+    pub offset: usize,
+    /// The likelihood's parents (pymdp `A_dependencies[m]`), in axis order.
+    pub parents: Parents,
+    /// Offset of `A[m]` in the flat likelihoods (`NO × J`, row-major).
+    pub likelihood_offset: usize,
+    /// Offset of this modality's tensor over its parents (`H[A]`, log-likelihoods).
+    pub tensor_offset: usize,
+}
+
+impl ModalityInfo {
+    const EMPTY: ModalityInfo = ModalityInfo {
+        name: "",
+        outcomes: 0,
+        offset: 0,
+        parents: Parents::EMPTY,
+        likelihood_offset: 0,
+        tensor_offset: 0,
+    };
+
+    /// Number of entries of `A[m]`: `NO · J`.
+    pub const fn likelihood_len(&self) -> usize {
+        self.outcomes * self.parents.joint
+    }
+
+    /// The range of this modality's vector in outcome storage.
+    pub const fn range(&self) -> core::ops::Range<usize> {
+        self.offset..self.offset + self.outcomes
+    }
+
+    /// The range of `A[m]` in the flat likelihoods.
+    pub const fn likelihood_range(&self) -> core::ops::Range<usize> {
+        self.likelihood_offset..self.likelihood_offset + self.likelihood_len()
+    }
+
+    /// The range of this modality's tensor over its parents.
+    pub const fn tensor_range(&self) -> core::ops::Range<usize> {
+        self.tensor_offset..self.tensor_offset + self.parents.joint
+    }
+}
+
+/// Every size and offset of a model, computed at compile time (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Number of factors.
+    pub num_factors: usize,
+    /// Number of modalities.
+    pub num_modalities: usize,
+    /// Per-factor information (the first `num_factors`).
+    pub factors: [FactorInfo; MAX_FACTORS],
+    /// Per-modality information (the first `num_modalities`).
+    pub modalities: [ModalityInfo; MAX_MODALITIES],
+    /// `Σ_f N_f`: length of a belief.
+    pub states: usize,
+    /// `Σ_m NO_m`: length of outcome storage.
+    pub outcomes: usize,
+    /// `Σ_f U_f`: length of per-factor action storage.
+    pub controls: usize,
+    /// `Σ_m NO_m · J_m`: length of the flat likelihoods.
+    pub likelihoods: usize,
+    /// `Σ_m J_m`: length of per-modality tensors over the parents.
+    pub tensors: usize,
+    /// `Σ_f U_f · N_f · J_f`: length of the flat transitions.
+    pub transitions: usize,
+    /// `Σ_f U_f · J_f`: number of transition columns.
+    pub columns: usize,
+    /// `∏_f U_f`: joint actions per step.
+    pub joint_controls: usize,
+    /// Largest `J` over modalities and factors (scratch size for contractions).
+    pub max_joint: usize,
+    /// Whether the declared positions match the list order and every parent is a declared
+    /// factor (checked again by the type system; kept for hand-written specs).
+    pub positions_ok: bool,
+    /// Whether some list was longer than the fixed capacity.
+    pub too_many: bool,
+}
+
+impl Layout {
+    /// Builds the layout from the lists' declarations.
+    pub const fn build(
+        factors: &Table<FactorDecl, MAX_FACTORS>,
+        transition_parents: &Table<Ids, MAX_FACTORS>,
+        modalities: &Table<ModalityDecl, MAX_MODALITIES>,
+        likelihood_parents: &Table<Ids, MAX_MODALITIES>,
+    ) -> Layout {
+        let mut l = Layout {
+            num_factors: factors.len,
+            num_modalities: modalities.len,
+            factors: [FactorInfo::EMPTY; MAX_FACTORS],
+            modalities: [ModalityInfo::EMPTY; MAX_MODALITIES],
+            states: 0,
+            outcomes: 0,
+            controls: 0,
+            likelihoods: 0,
+            tensors: 0,
+            transitions: 0,
+            columns: 0,
+            joint_controls: 1,
+            max_joint: 1,
+            positions_ok: true,
+            too_many: factors.len > MAX_FACTORS
+                || modalities.len > MAX_MODALITIES
+                || transition_parents.len != factors.len
+                || likelihood_parents.len != modalities.len,
+        };
+        if l.too_many {
+            return l;
+        }
+        let nf = factors.len;
+        let mut f = 0;
+        while f < nf {
+            let d = factors.items[f];
+            if d.position != f {
+                l.positions_ok = false;
+            }
+            l.factors[f].name = d.name;
+            l.factors[f].states = d.states;
+            l.factors[f].controls = d.controls;
+            l.factors[f].offset = l.states;
+            l.factors[f].control_offset = l.controls;
+            l.states += d.states;
+            l.controls += d.controls;
+            l.joint_controls *= d.controls;
+            f += 1;
+        }
+        // Transitions: parents, sizes, offsets.
+        let mut f = 0;
+        while f < nf {
+            let ids = transition_parents.items[f];
+            if ids.len > MAX_PARENTS {
+                l.too_many = true;
+                return l;
+            }
+            let p = Self::parents(&l, &ids);
+            if p.len == usize::MAX {
+                l.positions_ok = false;
+                return l;
+            }
+            let mut own = 0;
+            let mut k = 0;
+            while k < p.len {
+                if p.ids[k] == f {
+                    own = k;
+                }
+                k += 1;
+            }
+            l.factors[f].parents = p;
+            l.factors[f].own_axis = own;
+            l.factors[f].transition_offset = l.transitions;
+            l.factors[f].column_offset = l.columns;
+            l.transitions += l.factors[f].transition_len();
+            l.columns += l.factors[f].controls * p.joint;
+            if p.joint > l.max_joint {
+                l.max_joint = p.joint;
+            }
+            f += 1;
+        }
+        // Policy independence: a fixed point (one action, every parent independent).
+        let mut f = 0;
+        while f < nf {
+            l.factors[f].policy_independent = l.factors[f].controls == 1;
+            f += 1;
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            let mut f = 0;
+            while f < nf {
+                if l.factors[f].policy_independent {
+                    let p = l.factors[f].parents;
+                    let mut k = 0;
+                    while k < p.len {
+                        if !l.factors[p.ids[k]].policy_independent {
+                            l.factors[f].policy_independent = false;
+                            changed = true;
+                        }
+                        k += 1;
+                    }
+                }
+                f += 1;
+            }
+        }
+        // Modalities.
+        let nm = modalities.len;
+        let mut m = 0;
+        while m < nm {
+            let d = modalities.items[m];
+            if d.position != m {
+                l.positions_ok = false;
+            }
+            let ids = likelihood_parents.items[m];
+            if ids.len > MAX_PARENTS {
+                l.too_many = true;
+                return l;
+            }
+            let p = Self::parents(&l, &ids);
+            if p.len == usize::MAX {
+                l.positions_ok = false;
+                return l;
+            }
+            l.modalities[m] = ModalityInfo {
+                name: d.name,
+                outcomes: d.outcomes,
+                offset: l.outcomes,
+                parents: p,
+                likelihood_offset: l.likelihoods,
+                tensor_offset: l.tensors,
+            };
+            l.outcomes += d.outcomes;
+            l.likelihoods += d.outcomes * p.joint;
+            l.tensors += p.joint;
+            if p.joint > l.max_joint {
+                l.max_joint = p.joint;
+            }
+            m += 1;
+        }
+        l
+    }
+
+    const fn parents(l: &Layout, ids: &Ids) -> Parents {
+        let mut p = Parents::EMPTY;
+        p.len = ids.len;
+        let mut k = 0;
+        while k < ids.len {
+            let id = ids.ids[k];
+            if id >= l.num_factors {
+                p.len = usize::MAX;
+                return p;
+            }
+            p.ids[k] = id;
+            p.dims[k] = l.factors[id].states;
+            p.joint *= l.factors[id].states;
+            k += 1;
+        }
+        p
+    }
+
+    /// The factors' information, one per factor.
+    pub fn factor_infos(&self) -> &[FactorInfo] {
+        &self.factors[..self.num_factors.min(MAX_FACTORS)]
+    }
+
+    /// The modalities' information, one per modality.
+    pub fn modality_infos(&self) -> &[ModalityInfo] {
+        &self.modalities[..self.num_modalities.min(MAX_MODALITIES)]
+    }
+}
