@@ -19,7 +19,7 @@
 //!                "C": [[0.0, 1.0]], "D": [[0.5, 0.5]]}"#;
 //! let file: PymdpModel = serde_json::from_str(json).unwrap();
 //! let model = file.model::<f64, Coin>()?;
-//! assert_eq!(model.likelihood(0), &[0.9, 0.2, 0.1, 0.8]);
+//! assert_eq!(model.column(0, 1), &[0.2, 0.8]); // P(seen | side 1)
 //! # Ok::<(), actinf::Error>(())
 //! ```
 //!

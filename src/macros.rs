@@ -145,5 +145,8 @@ macro_rules! spec_storage {
         type Transitions<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().transitions];
         type Columns = [u32; $crate::spec::layout_value::<Self>().columns];
         type Joint<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().max_joint];
+        type Reduced<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().reduced];
+        type ReducedTensors<T: $crate::Real> =
+            [T; $crate::spec::layout_value::<Self>().reduced_tensors];
     };
 }

@@ -14,6 +14,7 @@ mod common;
 
 use actinf::config::NoveltyWeight;
 use actinf::inference::likelihood;
+use actinf::model::pymdp_order;
 use actinf::nalgebra::{SMatrix, SVector};
 use actinf::spec::{self, MAX_PARENTS, Spec, num_factors};
 use actinf::{Belief, Categorical, DirichletA, Model, Real, inference, list, maths};
@@ -76,7 +77,7 @@ fn predict<S: Spec>(model: &Model<f64, S>, m: usize, q: &Belief<f64, S>) -> Vec<
     let mut joint = vec![0.0; info.parents.joint];
     q.joint(&info.parents, &mut joint);
     let mut qo = vec![0.0; info.outcomes];
-    maths::matvec(model.likelihood(m), &joint, &mut qo);
+    maths::mix_columns(model.likelihood(m), &joint, &mut qo);
     qo
 }
 
@@ -89,9 +90,12 @@ fn outcome_dot<S: Spec>(model: &Model<f64, S>, m: usize, o: &[f64]) -> Vec<f64> 
         "outcome_dot: {} outcomes",
         info.outcomes
     );
-    let mut out = vec![0.0; info.parents.joint];
-    maths::matvec_t_add(model.likelihood(m), o, &mut out);
-    out
+    // A[m] is stored by column: one dot product per joint parent state.
+    model
+        .likelihood(m)
+        .chunks_exact(info.outcomes)
+        .map(|col| maths::dot(col, o))
+        .collect()
 }
 
 /// The one-hot vector `e_i`.
@@ -312,7 +316,7 @@ macro_rules! maths_case {
                     DirichletA::<f64, One>::new(&list![arr2::<f64, $no1, $ns1>(&pa1)]).unwrap();
                 let w = pa.novelty(NoveltyWeight::Exact);
                 assert_close(
-                    w.modality(0),
+                    &pymdp_order(w.modality(0), $no1).collect::<Vec<_>>(),
                     &want_masked,
                     TOL,
                     &what("spm_wnorm_exact_masked_pA1 (DirichletA::novelty)"),
@@ -340,7 +344,7 @@ macro_rules! maths_case {
                 let mut learned = Model::<f64, One>::uniform();
                 pa.expected_into(&mut learned);
                 assert_close(
-                    learned.likelihood(0),
+                    &pymdp_order(learned.likelihood(0), $no1).collect::<Vec<_>>(),
                     &want_mean,
                     TOL,
                     &what("dirichlet_expected_value_pA1 (DirichletA::expected_into)"),
@@ -429,7 +433,7 @@ macro_rules! maths_case {
                 .unwrap()
                 .expected_into(&mut learned);
                 assert_close(
-                    learned.likelihood(0),
+                    &pymdp_order(learned.likelihood(0), $no2).collect::<Vec<_>>(),
                     &want_mean,
                     TOL,
                     &what("dirichlet_expected_value_pA2 (DirichletA::expected_into)"),
@@ -497,15 +501,15 @@ macro_rules! maths_case {
                     at(&fx, "inputs/obs_idx_A2").as_u64().unwrap() as usize,
                     at(&fx, "inputs/obs_idx_A3").as_u64().unwrap() as usize,
                 ];
-                let ll0 = likelihood::index_row(&model, 0, obs[0]);
-                let ll1 = likelihood::index_row(&model, 1, obs[1]);
+                let ll0: Vec<f64> = likelihood::index_row(&model, 0, obs[0]).collect();
+                let ll1: Vec<f64> = likelihood::index_row(&model, 1, obs[1]).collect();
                 assert_close(
-                    ll0,
+                    &ll0,
                     &out(&fx, "log_likelihood_A2_discrete"),
                     TOL,
                     &what("log_likelihood_A2_discrete"),
                 );
-                let joint: Vec<f64> = ll0.iter().zip(ll1).map(|(x, y)| x + y).collect();
+                let joint: Vec<f64> = ll0.iter().zip(&ll1).map(|(x, y)| x + y).collect();
                 assert_close(
                     &joint,
                     &out(&fx, "log_likelihood_joint_A2_A3_discrete"),
@@ -855,8 +859,9 @@ fn spm_dot_a() {
     assert_close(&r1, &want1, TOL, "spm/dot_a: result1 (o·A)");
     // o is one-hot, so o · A is also exp of the index log-likelihood.
     let idx = o.iter().position(|&x| x == 1.0).expect("one-hot o");
-    let ll = likelihood::index_row(&model, 0, idx);
-    let e1: Vec<f64> = ll.iter().map(|x| x.exp()).collect();
+    let e1: Vec<f64> = likelihood::index_row(&model, 0, idx)
+        .map(|x| x.exp())
+        .collect();
     assert_close(&e1, &want1, TOL, "spm/dot_a: result1 (exp ll)");
 
     // result2 = A · s, (3, 1).
@@ -914,8 +919,9 @@ fn spm_dot_c() {
     let r1 = outcome_dot(&model, 0, o.as_slice());
     assert_close(&r1, &want1, TOL, "spm/dot_c: result1 (o·A)");
     let idx = o.iter().position(|&x| x == 1.0).expect("one-hot o");
-    let ll = likelihood::index_row(&model, 0, idx);
-    let e1: Vec<f64> = ll.iter().map(|x| x.exp()).collect();
+    let e1: Vec<f64> = likelihood::index_row(&model, 0, idx)
+        .map(|x| x.exp())
+        .collect();
     assert_close(&e1, &want1, TOL, "spm/dot_c: result1 (exp ll)");
 
     // result2 = A contracted with both factors, (3, 1).

@@ -2,6 +2,7 @@
 //! success rate over many trials.
 
 use actinf::envs::tmaze::{self, RIGHT, TMaze, TMazeEnv, TMazeParams};
+use actinf::model::pymdp_order;
 use actinf::{Agent, Beliefs, Config};
 use rand::{SeedableRng, rngs::SmallRng};
 use serde_json::Value;
@@ -38,25 +39,11 @@ type Step = ([[usize; 2]; 1], Beliefs<f64, TMaze, 1>);
 fn model_tensors_equal_pymdp_tmaze() {
     let fx = fixture();
     let m = tmaze::model::<f64>(TMazeParams::default()).unwrap();
-    // A[m] is stored in pymdp's C order (outcome axis first), like `A[m].flatten()`.
-    close(
-        m.likelihood(0),
-        &data(&fx["inputs"]["A"][0]),
-        0.0,
-        "A[place]",
-    );
-    close(
-        m.likelihood(1),
-        &data(&fx["inputs"]["A"][1]),
-        0.0,
-        "A[reward]",
-    );
-    close(
-        m.likelihood(2),
-        &data(&fx["inputs"]["A"][2]),
-        1e-15,
-        "A[cue]",
-    );
+    // A[m] is stored by column; `pymdp_order` lists it like pymdp's `A[m].flatten()`.
+    let a = |k: usize, no: usize| pymdp_order(m.likelihood(k), no).collect::<Vec<_>>();
+    close(&a(0, 5), &data(&fx["inputs"]["A"][0]), 0.0, "A[place]");
+    close(&a(1, 3), &data(&fx["inputs"]["A"][1]), 0.0, "A[reward]");
+    close(&a(2, 3), &data(&fx["inputs"]["A"][2]), 1e-15, "A[cue]");
     // B[f] in pymdp's order (s', s, u).
     for (f, name) in [(0, "B[location]"), (1, "B[context]")] {
         let info = &actinf::spec::factors::<TMaze>()[f];

@@ -440,9 +440,11 @@ where
             let model = self.models.get(b);
             check_observation::<S>(&obs[b]).map_err(|e| e.in_agent(b))?;
             infer::check_prior(&prior[b]).map_err(|e| e.in_agent(b))?;
-            let o = obs[b].as_ref();
+            let mut ll = likelihood::zero_tensors::<T, S>();
+            likelihood::index_into(model, &obs[b], &mut ll);
+            let ms = spec::modalities::<S>();
             out[b] = infer::fpi(
-                |m| likelihood::index_row(model, m, o[m]),
+                |m| &ll.as_ref()[ms[m].tensor_range()],
                 &prior[b],
                 self.configs.get(b).sweeps(),
             );
@@ -624,7 +626,9 @@ where
     ) -> Result<(), Error> {
         for b in 0..B {
             let q = q_pi[b].as_slice();
-            if let Err((i, p)) = validate::nonnegative(q, Column::contiguous(NP)) {
+            if maths::first_invalid(q).is_some()
+                && let Err((i, p)) = validate::nonnegative(q, Column::contiguous(NP))
+            {
                 return Err(Error::new(Tensor::PolicyPosterior, 0, "", Entry::at(i), p).in_agent(b));
             }
             let p: &[T; NP] = q

@@ -198,11 +198,8 @@ impl<T: Real> TMazeEnv<T> {
             for (&id, &dim) in info.parents.ids().iter().zip(info.parents.dims()) {
                 j = j * dim + state[id];
             }
-            let jj = info.parents.joint;
-            let a = self.process.likelihood(m);
-            for (k, x) in col.iter_mut().take(info.outcomes).enumerate() {
-                *x = a[k * jj + j];
-            }
+            let c = self.process.column(m, j);
+            col[..c.len()].copy_from_slice(c);
             *o = sample_index(&col[..info.outcomes], rng);
         }
         obs

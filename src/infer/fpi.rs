@@ -11,7 +11,7 @@
 
 use crate::maths::{self, Real};
 use crate::model::Belief;
-use crate::spec::{self, MAX_PARENTS, Spec};
+use crate::spec::{self, Flat, MAX_PARENTS, Spec};
 
 /// How many FPI sweeps run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,22 +55,47 @@ pub fn fpi<'a, T: Real + 'a, S: Spec>(
         maths::softmax_in_place(q.as_mut_slice());
         return q;
     }
+    // Messages are linear in the log-likelihood: modalities with the same parents pass one
+    // message, of their summed log-likelihoods.
+    let mut summed = <S::Tensors<T> as Flat<T>>::ZERO;
+    for (m, info) in ms.iter().enumerate() {
+        let lead = &ms[info.group];
+        let dst = &mut summed.as_mut()[lead.tensor_range()];
+        if info.group == m {
+            dst.copy_from_slice(ll(m));
+        } else {
+            maths::axpy(T::ONE, ll(m), dst);
+        }
+    }
     let mut q = Belief::<T, S>::uniform();
     for _ in 0..sweeps.max() {
         let mut next = ln_prior;
-        for (m, info) in ms.iter().enumerate() {
-            let p = &info.parents;
-            let mut marg: [&[T]; MAX_PARENTS] = [&[]; MAX_PARENTS];
-            let n = q.parent_marginals(p, &mut marg);
-            let mut offsets = [0usize; MAX_PARENTS];
-            for (o, &id) in offsets.iter_mut().zip(p.ids()) {
-                *o = fs[id].offset;
-            }
-            maths::messages_add(ll(m), &marg[..n], &offsets[..n], next.as_mut_slice());
-        }
-        for f in 0..fs.len() {
-            maths::softmax_in_place(next.factor_mut(f));
-        }
+        spec::each_modality::<S>(
+            #[inline(always)]
+            |m| {
+                let info = &ms[m];
+                if info.group != m {
+                    return;
+                }
+                let p = &info.parents;
+                let mut marg: [&[T]; MAX_PARENTS] = [&[]; MAX_PARENTS];
+                let n = q.parent_marginals(p, &mut marg);
+                let mut offsets = [0usize; MAX_PARENTS];
+                for (o, &id) in offsets.iter_mut().zip(p.ids()) {
+                    *o = fs[id].offset;
+                }
+                maths::messages_add(
+                    &summed.as_ref()[info.tensor_range()],
+                    &marg[..n],
+                    &offsets[..n],
+                    next.as_mut_slice(),
+                );
+            },
+        );
+        spec::each_factor::<S>(
+            #[inline(always)]
+            |f| maths::softmax_in_place(next.factor_mut(f)),
+        );
         let done = matches!(sweeps, Sweeps::UpTo(_)) && next == q;
         q = next;
         if done {

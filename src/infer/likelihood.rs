@@ -1,21 +1,53 @@
 //! Log-likelihoods of observations, per modality, over the modality's parent states.
 //!
-//! For an index observation `o_m`, `ll_m = ln A_m[o_m, ·]` is a row of the cached `ln A` (no
-//! computation); for a probability vector it is the expected log `Σ_o o_m[o] ln A_m[o, ·]`.
+//! For an index observation `o_m`, `ll_m = ln A_m[o_m, ·]` is a row of the cached `ln A`
+//! (gathered from its columns); for a probability vector it is the expected log
+//! `Σ_o o_m[o] ln A_m[o, ·]`.
 
 use crate::maths::{self, Real};
 use crate::model::{Categorical, Model};
 use crate::spec::{self, Flat, Spec};
 
-/// `ll_m = ln A_m[o_m, ·]` for an index observation: a row of the cached `ln A`.
+/// `ll_m = ln A_m[o_m, ·]` for every modality of an index observation, written into `out`
+/// (one tensor over each modality's parents, at its tensor offset).
 ///
 /// # Panics
-/// If `m` is not a modality or `o` is out of range (check with
+/// If an observation index is out of range (check with
 /// [`check_observation`](crate::model::check_observation)).
 #[inline]
-pub fn index_row<T: Real, S: Spec>(model: &Model<T, S>, m: usize, o: usize) -> &[T] {
-    let j = spec::modalities::<S>()[m].parents.joint;
-    &model.ln_likelihood(m)[o * j..(o + 1) * j]
+pub fn index_into<T: Real, S: Spec>(
+    model: &Model<T, S>,
+    obs: &S::Observation,
+    out: &mut S::Tensors<T>,
+) {
+    let o = obs.as_ref();
+    spec::each_modality::<S>(
+        #[inline(always)]
+        |m| {
+            let info = &spec::modalities::<S>()[m];
+            let ll = &mut out.as_mut()[info.tensor_range()];
+            let lna = model.ln_likelihood(m);
+            for (x, col) in ll.iter_mut().zip(lna.chunks_exact(info.outcomes)) {
+                *x = col[o[m]];
+            }
+        },
+    );
+}
+
+/// `ll_m = ln A_m[o_m, ·]` for one modality (`J` values, gathered from the columns of `ln A`).
+///
+/// # Panics
+/// If `m` is not a modality or `o` is out of range.
+pub fn index_row<T: Real, S: Spec>(
+    model: &Model<T, S>,
+    m: usize,
+    o: usize,
+) -> impl Iterator<Item = T> + '_ {
+    let no = spec::modalities::<S>()[m].outcomes;
+    model
+        .ln_likelihood(m)
+        .chunks_exact(no)
+        .map(move |col| col[o])
 }
 
 /// `ll_m = Σ_o o_m[o] ln A_m[o, ·]` for every modality of a categorical observation, written
@@ -27,10 +59,12 @@ pub fn categorical_into<T: Real, S: Spec>(
 ) {
     for (m, info) in spec::modalities::<S>().iter().enumerate() {
         let ll = &mut out.as_mut()[info.tensor_range()];
-        ll.iter_mut().for_each(|x| *x = T::ZERO);
-        let j = info.parents.joint;
-        for (row, &p) in model.ln_likelihood(m).chunks_exact(j).zip(obs.modality(m)) {
-            maths::axpy(p, row, ll);
+        let o = obs.modality(m);
+        for (x, col) in ll
+            .iter_mut()
+            .zip(model.ln_likelihood(m).chunks_exact(info.outcomes))
+        {
+            *x = maths::dot(col, o);
         }
     }
 }

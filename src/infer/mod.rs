@@ -61,12 +61,11 @@ pub fn infer_states_with<T: Real, S: Spec>(
 ) -> Result<Belief<T, S>, Error> {
     check_observation::<S>(obs)?;
     check_prior(prior)?;
-    let o = obs.as_ref();
-    Ok(fpi(
-        |m| likelihood::index_row(model, m, o[m]),
-        prior,
-        sweeps,
-    ))
+    let mut ll = likelihood::zero_tensors::<T, S>();
+    likelihood::index_into(model, obs, &mut ll);
+    let ms = spec::modalities::<S>();
+    let ll = &ll;
+    Ok(fpi(|m| &ll.as_ref()[ms[m].tensor_range()], prior, sweeps))
 }
 
 /// Posterior over hidden states given one probability vector per modality (pymdp

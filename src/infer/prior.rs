@@ -28,8 +28,9 @@ pub fn check_action<S: Spec>(action: &S::Action) -> Result<(), Error> {
 /// parents under `q` (pymdp `compute_expected_state`; mean-field over the parents).
 ///
 /// Uses the model's structure: an identity transition copies `q_f`; one-hot columns add each
-/// parent state's weight to its single successor; otherwise a matrix–vector product.
-#[inline]
+/// parent state's weight to its single successor; otherwise the columns of `B` are mixed
+/// (skipping parent states of zero weight).
+#[inline(always)]
 pub fn predict_factor<T: Real, S: Spec>(
     model: &Model<T, S>,
     f: usize,
@@ -57,7 +58,7 @@ pub fn predict_factor<T: Real, S: Spec>(
             out[t as usize] += p;
         }
     } else {
-        maths::matvec(model.transition(f, u), w, out);
+        maths::mix_columns(model.transition(f, u), w, out);
     }
 }
 

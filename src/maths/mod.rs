@@ -29,8 +29,8 @@ pub use real::{ConstZero, Pack, Real};
 pub use special::{digamma, ln_gamma};
 pub use tensor::{contract, messages_add, outer_into, predict};
 pub use vector::{
-    axpy, div_in_place, dot, entropy_slice, exp_in_place, log_stable_in_place, log_stable_into,
-    matvec, matvec_t_add, max, softmax_in_place, sum, xlogx_sum,
+    axpy, div_in_place, dot, entropy_slice, exp_in_place, first_invalid, log_stable_in_place,
+    log_stable_into, matvec, matvec_t_add, max, mix_columns, softmax_in_place, sum, xlogx_sum,
 };
 
 /// pymdp's clipping constant `MINVAL = 2.220446049250313e-16` (`f64` machine epsilon).

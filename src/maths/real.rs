@@ -1,9 +1,10 @@
 //! The scalar type (`f32` or `f64`) and the SIMD packs the vector kernels run on.
 //!
-//! [`Real`] is implemented for `f32` and `f64` only. Each has a [`Pack`] — `wide::f32x8` or
-//! `wide::f64x4`, SSE2 on a baseline x86-64 target and AVX with `-C target-cpu=native` — so the
-//! kernels in [`vector`](super::vector) process whole vectors at a time, `ln` and `exp`
-//! included (vectorised polynomial approximations accurate to about one ulp, in `no_std` too).
+//! [`Real`] is implemented for `f32` and `f64` only. Each has a [`Pack`] of `wide`'s SIMD
+//! types, one native register wide (`f32x4`/`f64x2` with SSE2 on a baseline x86-64 target,
+//! `f32x8`/`f64x4` with AVX), so the kernels in [`vector`](super::vector) process whole
+//! vectors at a time, `ln` and `exp` included (wide's vectorised approximations, accurate to
+//! about one ulp, in `no_std` too).
 
 use core::fmt::{Debug, Display};
 use core::ops::{Add, Mul, Sub};
@@ -42,7 +43,7 @@ pub trait Real:
 impl Real for f32 {
     const ONE: f32 = 1.0;
     const MINVAL: f32 = super::MINVAL as f32;
-    type Pack = wide::f32x8;
+    type Pack = F32Pack;
     #[inline(always)]
     fn lit(x: f64) -> f32 {
         x as f32
@@ -56,7 +57,7 @@ impl Real for f32 {
 impl Real for f64 {
     const ONE: f64 = 1.0;
     const MINVAL: f64 = super::MINVAL;
-    type Pack = wide::f64x4;
+    type Pack = F64Pack;
     #[inline(always)]
     fn lit(x: f64) -> f64 {
         x
@@ -100,12 +101,15 @@ pub trait Pack<T>:
     const LANES: usize;
     /// Every lane `x`.
     fn splat(x: T) -> Self;
-    /// Loads `s[..LANES]`; lanes past the end of a shorter `s` are set to `pad`.
+    /// Loads `s[..LANES]`; lanes past the end of a shorter `s` are set to `pad`. The padding
+    /// is built in registers, without a round trip through memory.
     fn load(s: &[T], pad: T) -> Self;
     /// Stores the first `min(LANES, out.len())` lanes into `out`.
     fn store(self, out: &mut [T]);
     /// Lane-wise maximum.
     fn max(self, o: Self) -> Self;
+    /// Lane-wise minimum.
+    fn min(self, o: Self) -> Self;
     /// Lane-wise division.
     fn div(self, o: Self) -> Self;
     /// Lane-wise natural logarithm.
@@ -116,10 +120,41 @@ pub trait Pack<T>:
     fn sum(self) -> T;
     /// Largest lane.
     fn max_lane(self) -> T;
+    /// Smallest lane.
+    fn min_lane(self) -> T;
+}
+
+macro_rules! partial {
+    ($s:ident, $pad:ident, 8) => {
+        match $s.len() {
+            0 => [$pad; 8],
+            1 => [$s[0], $pad, $pad, $pad, $pad, $pad, $pad, $pad],
+            2 => [$s[0], $s[1], $pad, $pad, $pad, $pad, $pad, $pad],
+            3 => [$s[0], $s[1], $s[2], $pad, $pad, $pad, $pad, $pad],
+            4 => [$s[0], $s[1], $s[2], $s[3], $pad, $pad, $pad, $pad],
+            5 => [$s[0], $s[1], $s[2], $s[3], $s[4], $pad, $pad, $pad],
+            6 => [$s[0], $s[1], $s[2], $s[3], $s[4], $s[5], $pad, $pad],
+            _ => [$s[0], $s[1], $s[2], $s[3], $s[4], $s[5], $s[6], $pad],
+        }
+    };
+    ($s:ident, $pad:ident, 4) => {
+        match $s.len() {
+            0 => [$pad; 4],
+            1 => [$s[0], $pad, $pad, $pad],
+            2 => [$s[0], $s[1], $pad, $pad],
+            _ => [$s[0], $s[1], $s[2], $pad],
+        }
+    };
+    ($s:ident, $pad:ident, 2) => {
+        match $s.len() {
+            0 => [$pad; 2],
+            _ => [$s[0], $pad],
+        }
+    };
 }
 
 macro_rules! impl_pack {
-    ($p:ty, $t:ty, $n:expr) => {
+    ($p:ty, $t:ty, $n:tt) => {
         impl Pack<$t> for $p {
             const LANES: usize = $n;
             #[inline(always)]
@@ -130,27 +165,28 @@ macro_rules! impl_pack {
             fn load(s: &[$t], pad: $t) -> Self {
                 match s.first_chunk::<$n>() {
                     Some(a) => <$p>::new(*a),
-                    None => {
-                        let mut a = [pad; $n];
-                        a[..s.len()].copy_from_slice(s);
-                        <$p>::new(a)
-                    }
+                    None => <$p>::new(partial!(s, pad, $n)),
                 }
             }
             #[inline(always)]
             fn store(self, out: &mut [$t]) {
-                let a = self.to_array();
+                let a = self.as_array();
                 match out.first_chunk_mut::<$n>() {
-                    Some(o) => *o = a,
+                    Some(o) => *o = *a,
                     None => {
-                        let k = out.len();
-                        out.copy_from_slice(&a[..k]);
+                        for (o, &x) in out.iter_mut().zip(a.iter()) {
+                            *o = x;
+                        }
                     }
                 }
             }
             #[inline(always)]
             fn max(self, o: Self) -> Self {
                 <$p>::max(self, o)
+            }
+            #[inline(always)]
+            fn min(self, o: Self) -> Self {
+                <$p>::min(self, o)
             }
             #[inline(always)]
             fn div(self, o: Self) -> Self {
@@ -166,8 +202,8 @@ macro_rules! impl_pack {
             }
             #[inline(always)]
             fn sum(self) -> $t {
-                let a = self.to_array();
-                let mut w = a;
+                let a = self.as_array();
+                let mut w = *a;
                 let mut n = $n;
                 while n > 1 {
                     n /= 2;
@@ -179,10 +215,21 @@ macro_rules! impl_pack {
             }
             #[inline(always)]
             fn max_lane(self) -> $t {
-                let a = self.to_array();
+                let a = self.as_array();
                 let mut m = a[0];
                 for &x in &a[1..] {
                     if x > m {
+                        m = x;
+                    }
+                }
+                m
+            }
+            #[inline(always)]
+            fn min_lane(self) -> $t {
+                let a = self.as_array();
+                let mut m = a[0];
+                for &x in &a[1..] {
+                    if x < m {
                         m = x;
                     }
                 }
@@ -192,8 +239,21 @@ macro_rules! impl_pack {
     };
 }
 
+// The pack is one native register: 128 bits without AVX (the padding of short vectors, such
+// as a modality's 3 outcomes, costs least), 256 bits with it.
+#[cfg(target_feature = "avx")]
+type F32Pack = wide::f32x8;
+#[cfg(target_feature = "avx")]
+type F64Pack = wide::f64x4;
+#[cfg(not(target_feature = "avx"))]
+type F32Pack = wide::f32x4;
+#[cfg(not(target_feature = "avx"))]
+type F64Pack = wide::f64x2;
+
 impl_pack!(wide::f32x8, f32, 8);
 impl_pack!(wide::f64x4, f64, 4);
+impl_pack!(wide::f32x4, f32, 4);
+impl_pack!(wide::f64x2, f64, 2);
 
 /// Converts an `f64` constant into `T`.
 #[inline(always)]

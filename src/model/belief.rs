@@ -134,6 +134,9 @@ impl<T: Real, S: Spec> Belief<T, S> {
 
     /// Checks every factor's vector: finite, non-negative and, if `normalised`, summing to 1.
     pub(crate) fn check(&self, tensor: Tensor, normalised: bool) -> Result<(), Error> {
+        if !normalised && maths::first_invalid(self.as_slice()).is_none() {
+            return Ok(());
+        }
         for (f, info) in spec::factors::<S>().iter().enumerate() {
             let x = self.factor(f);
             let col = Column::contiguous(x.len());
@@ -193,11 +196,62 @@ impl<T: Real, S: Spec> Belief<T, S> {
     /// The outer product of the marginals of `parents` (C order, last parent fastest) into
     /// `out[..parents.joint]`: the joint the mean-field approximation assigns to the parent
     /// states of a tensor.
-    #[inline]
+    #[inline(always)]
     pub fn joint(&self, parents: &Parents, out: &mut [T]) {
-        let mut q: [&[T]; spec::MAX_PARENTS] = [&[]; spec::MAX_PARENTS];
-        let n = self.parent_marginals(parents, &mut q);
-        maths::outer_into(&q[..n], out);
+        let fs = spec::factors::<S>();
+        let all = self.0.as_ref();
+        match parents.len {
+            0 => {
+                if let Some(o) = out.first_mut() {
+                    *o = T::ONE;
+                }
+            }
+            1 => {
+                let a = &all[fs[parents.ids[0]].range()];
+                out[..a.len()].copy_from_slice(a);
+            }
+            2 => {
+                let a = &all[fs[parents.ids[0]].range()];
+                let b = &all[fs[parents.ids[1]].range()];
+                let nb = b.len();
+                for (row, &pa) in out.chunks_exact_mut(nb).zip(a) {
+                    for (o, &pb) in row.iter_mut().zip(b) {
+                        *o = pa * pb;
+                    }
+                }
+            }
+            _ => {
+                let mut q: [&[T]; spec::MAX_PARENTS] = [&[]; spec::MAX_PARENTS];
+                let n = self.parent_marginals(parents, &mut q);
+                maths::outer_into(&q[..n], out);
+            }
+        }
+    }
+
+    /// The outer product of the marginals of the parents selected by `mask` (bit `k` =
+    /// parent `k`), in C order over those parents, into `out`; returns its length.
+    pub fn joint_of(&self, parents: &Parents, mask: u32, out: &mut [T]) -> usize {
+        let fs = spec::factors::<S>();
+        let all = self.0.as_ref();
+        let mut len = 1;
+        if let Some(o) = out.first_mut() {
+            *o = T::ONE;
+        }
+        for (k, &id) in parents.ids().iter().enumerate() {
+            if (mask >> k) & 1 == 0 {
+                continue;
+            }
+            let q = &all[fs[id].range()];
+            let n = q.len();
+            for i in (0..len).rev() {
+                let w = out[i];
+                for (s, &p) in q.iter().enumerate().rev() {
+                    out[i * n + s] = w * p;
+                }
+            }
+            len *= n;
+        }
+        len
     }
 
     /// The marginals of `parents`, in axis order, written into `out`; returns how many.

@@ -11,7 +11,8 @@ use crate::error::{Error, Tensor};
 use crate::maths::{self, NoveltyWeight, Real};
 use crate::model::belief::Belief;
 use crate::model::model::{
-    Model, check_factor_vector, check_likelihood, check_transition, transition_from_pymdp,
+    Model, check_factor_vector, check_likelihood, check_transition, likelihood_from_pymdp,
+    transition_from_pymdp,
 };
 use crate::spec::{self, FactorList, Flat, ModalityList, Spec, TransitionList};
 use crate::types::{FactorInputOf, LikelihoodInputOf, TransitionsInputOf};
@@ -59,13 +60,19 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
         let mut out = DirichletA::<T, S>(<S::Likelihoods<T> as Flat<T>>::ZERO);
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
             let src = <Ms<S> as ModalityList<Fs<S>>>::input_slice(pa, m);
-            check_likelihood::<T, S>(m, src, Tensor::PA, false)?;
-            out.0.as_mut()[info.likelihood_range()].copy_from_slice(src);
+            check_likelihood::<T, S>(m, src, true, Tensor::PA, false)?;
+            likelihood_from_pymdp(
+                info.outcomes,
+                info.parents.joint,
+                src,
+                &mut out.0.as_mut()[info.likelihood_range()],
+            );
         }
         Ok(out)
     }
 
-    /// Concentrations from flat data in pymdp's C order (every `pA[m]` one after the other).
+    /// Concentrations from flat data in pymdp's C order (every `pA[m]` one after the other,
+    /// outcome axis first).
     pub fn from_slice(pa: &[T]) -> Result<Self, Error> {
         let mut out = DirichletA::<T, S>(<S::Likelihoods<T> as Flat<T>>::ZERO);
         let n = out.0.as_ref().len();
@@ -73,9 +80,15 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
             return Err(wrong_length(Tensor::PA, n, pa.len()));
         }
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
-            check_likelihood::<T, S>(m, &pa[info.likelihood_range()], Tensor::PA, false)?;
+            let src = &pa[info.likelihood_range()];
+            check_likelihood::<T, S>(m, src, true, Tensor::PA, false)?;
+            likelihood_from_pymdp(
+                info.outcomes,
+                info.parents.joint,
+                src,
+                &mut out.0.as_mut()[info.likelihood_range()],
+            );
         }
-        out.0.as_mut().copy_from_slice(pa);
         Ok(out)
     }
 
@@ -84,7 +97,7 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
         self.0.as_ref()
     }
 
-    /// `pA[m]`, flat in pymdp's C order.
+    /// `pA[m]` by column (like [`Model::likelihood`]).
     pub fn modality(&self, m: usize) -> &[T] {
         &self.0.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
@@ -93,20 +106,11 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
     /// written into `model`'s `A` (its caches refreshed).
     pub fn expected_into(&self, model: &mut Model<T, S>) {
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
-            let j = info.parents.joint;
             let pa = self.modality(m);
             model.set_likelihood_with(m, |dst| {
-                for (d, &p) in dst.iter_mut().zip(pa) {
-                    *d = p.max(T::MINVAL);
-                }
-                for col in 0..j {
-                    let mut s = T::ZERO;
-                    for o in 0..info.outcomes {
-                        s += dst[o * j + col];
-                    }
-                    for o in 0..info.outcomes {
-                        dst[o * j + col] /= s;
-                    }
+                dst.copy_from_slice(pa);
+                for col in dst.chunks_exact_mut(info.outcomes) {
+                    maths::dirichlet_mean_in_place(col);
                 }
             });
         }
@@ -116,58 +120,12 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
     pub fn novelty(&self, weight: NoveltyWeight) -> NoveltyA<T, S> {
         let mut w = NoveltyA::<T, S>(self.0);
         for info in spec::modalities::<S>() {
-            let j = info.parents.joint;
             let wm = &mut w.0.as_mut()[info.likelihood_range()];
-            for c in 0..j {
-                strided_novelty(wm, c, j, info.outcomes, weight);
+            for col in wm.chunks_exact_mut(info.outcomes) {
+                maths::novelty_weight_in_place(col, weight);
             }
         }
         w
-    }
-}
-
-/// The novelty weight of a strided column, without a copy (long columns).
-fn strided_novelty<T: Real>(
-    data: &mut [T],
-    start: usize,
-    stride: usize,
-    len: usize,
-    weight: NoveltyWeight,
-) {
-    let idx = |o: usize| start + o * stride;
-    match weight {
-        NoveltyWeight::Exact => {
-            let mut s = T::ZERO;
-            for o in 0..len {
-                s += data[idx(o)].max(T::MINVAL);
-            }
-            let s = s.max(T::MINVAL);
-            let ln_s = s.ln();
-            let psi_s = maths::digamma(s + T::ONE);
-            for o in 0..len {
-                let a = data[idx(o)];
-                data[idx(o)] = if a > T::ZERO {
-                    let a = a.max(T::MINVAL);
-                    -(ln_s - a.ln() + maths::digamma(a + T::ONE) - psi_s)
-                } else {
-                    T::ZERO
-                };
-            }
-        }
-        NoveltyWeight::Heuristic => {
-            let mut s = T::ZERO;
-            for o in 0..len {
-                s += data[idx(o)];
-            }
-            for o in 0..len {
-                let a = data[idx(o)];
-                data[idx(o)] = if a > T::ZERO {
-                    T::ONE / s - T::ONE / (a + T::MINVAL)
-                } else {
-                    T::ZERO
-                };
-            }
-        }
     }
 }
 
@@ -216,20 +174,9 @@ impl<T: Real, S: Spec> DirichletB<T, S> {
     pub fn expected_into(&self, model: &mut Model<T, S>) {
         let mut b = self.0;
         for info in spec::factors::<S>() {
-            let (n, j) = (info.states, info.parents.joint);
-            let bf = &mut b.as_mut()[info.transition_offset..];
-            for u in 0..info.controls {
-                for col in 0..j {
-                    let mut s = T::ZERO;
-                    for r in 0..n {
-                        let x = &mut bf[u * n * j + r * j + col];
-                        *x = x.max(T::MINVAL);
-                        s += *x;
-                    }
-                    for r in 0..n {
-                        bf[u * n * j + r * j + col] /= s;
-                    }
-                }
+            let r = info.transition_offset..info.transition_offset + info.transition_len();
+            for col in b.as_mut()[r].chunks_exact_mut(info.states) {
+                maths::dirichlet_mean_in_place(col);
             }
         }
         model.set_transitions_unchecked(b.as_ref());
@@ -239,12 +186,9 @@ impl<T: Real, S: Spec> DirichletB<T, S> {
     pub fn novelty(&self, weight: NoveltyWeight) -> NoveltyB<T, S> {
         let mut w = NoveltyB::<T, S>(self.0);
         for info in spec::factors::<S>() {
-            let (n, j) = (info.states, info.parents.joint);
-            let bf = &mut w.0.as_mut()[info.transition_offset..];
-            for u in 0..info.controls {
-                for col in 0..j {
-                    strided_novelty(bf, u * n * j + col, j, n, weight);
-                }
+            let r = info.transition_offset..info.transition_offset + info.transition_len();
+            for col in w.0.as_mut()[r].chunks_exact_mut(info.states) {
+                maths::novelty_weight_in_place(col, weight);
             }
         }
         w
@@ -276,7 +220,7 @@ impl<T: Real, S: Spec> NoveltyA<T, S> {
     pub fn as_slice(&self) -> &[T] {
         self.0.as_ref()
     }
-    /// Modality `m`'s weights, flat in pymdp's C order.
+    /// Modality `m`'s weights by column (like [`Model::likelihood`]).
     pub fn modality(&self, m: usize) -> &[T] {
         &self.0.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
@@ -287,7 +231,7 @@ impl<T: Real, S: Spec> NoveltyB<T, S> {
     pub fn as_slice(&self) -> &[T] {
         self.0.as_ref()
     }
-    /// Factor `f`'s weights under action `u` (row-major `N × J`).
+    /// Factor `f`'s weights under action `u`, by column (like [`Model::transition`]).
     pub fn transition(&self, f: usize, u: usize) -> &[T] {
         let info = &spec::factors::<S>()[f];
         let nj = info.states * info.parents.joint;

@@ -21,5 +21,5 @@ pub(crate) mod validate;
 pub use belief::{Belief, BeliefBatch, BeliefBatchMut, Beliefs};
 pub use dirichlet::{DirichletA, DirichletB, DirichletD, NoveltyA, NoveltyB};
 pub use error::{Entry, Error, MAX_AXES, NORMALISATION_TOLERANCE, Problem, Tensor};
-pub use model::Model;
+pub use model::{Model, pymdp_order};
 pub use observation::{Categorical, check_observation};

@@ -16,9 +16,10 @@ type Fs<S> = <S as Spec>::Factors;
 
 /// A validated generative model with fixed shapes given by the spec `S`.
 ///
-/// * `A[m]` — `P(o_m | s_parents)`, pymdp's layout: outcome first, then the parents in C order;
-/// * `B[f]` — `P(s_f' | s_parents, u_f)`, column-stochastic, stored per action as a row-major
-///   `N × J` matrix (next state × joint parent state);
+/// * `A[m]` — `P(o_m | s_parents)`, stored by column: for each joint parent state (C order,
+///   last parent fastest) the distribution over the `NO` outcomes;
+/// * `B[f]` — `P(s_f' | s_parents, u_f)`, stored per action by column: for each joint parent
+///   state the distribution over the `N` next states;
 /// * `C[m]` — log-preferences over outcomes, used raw as in pymdp (no log-softmax);
 /// * `D[f]` — prior over the initial state.
 ///
@@ -92,11 +93,13 @@ impl<T: Real, S: Spec> fmt::Debug for Model<T, S> {
     }
 }
 
-/// Validates the columns of one `A[m]` (flat, pymdp's C order): probability vectors when
-/// `normalised`, otherwise Dirichlet concentrations (finite, non-negative, positive mass).
+/// Validates the columns of one `A[m]`, given in pymdp's C order (outcome first) when
+/// `pymdp_order`, else by column: probability vectors when `normalised`, otherwise
+/// Dirichlet concentrations (finite, non-negative, positive mass).
 pub(crate) fn check_likelihood<T: Real, S: Spec>(
     m: usize,
     am: &[T],
+    pymdp_order: bool,
     tensor: Tensor,
     normalised: bool,
 ) -> Result<(), Error> {
@@ -104,12 +107,20 @@ pub(crate) fn check_likelihood<T: Real, S: Spec>(
     if am.len() != info.likelihood_len() {
         return Err(wrong_length(tensor, info.likelihood_len(), am.len()).at(m, info.name));
     }
-    let j = info.parents.joint;
+    let (j, no) = (info.parents.joint, info.outcomes);
     for col in 0..j {
-        let c = Column {
-            start: col,
-            stride: j,
-            len: info.outcomes,
+        let c = if pymdp_order {
+            Column {
+                start: col,
+                stride: j,
+                len: no,
+            }
+        } else {
+            Column {
+                start: col * no,
+                stride: 1,
+                len: no,
+            }
         };
         let res = if normalised {
             validate::distribution(am, c)
@@ -131,7 +142,7 @@ pub(crate) fn check_likelihood<T: Real, S: Spec>(
 }
 
 /// Validates the columns of one `B[f]`, given in pymdp's C order `(s', parents, u)` when
-/// `pymdp_order`, else in actinf's `(u, s', parents)` (see [`check_likelihood`]).
+/// `pymdp_order`, else by action and column `(u, parents, s')` (see [`check_likelihood`]).
 pub(crate) fn check_transition<T: Real, S: Spec>(
     f: usize,
     bf: &[T],
@@ -154,8 +165,8 @@ pub(crate) fn check_transition<T: Real, S: Spec>(
                 }
             } else {
                 Column {
-                    start: u * n * j + col,
-                    stride: j,
+                    start: (u * j + col) * n,
+                    stride: 1,
                     len: n,
                 }
             };
@@ -215,7 +226,7 @@ pub(crate) fn check_factor_vector<T: Real, S: Spec>(
     Ok(())
 }
 
-/// Copies one `B[f]` from pymdp's C order `(s', j, u)` into actinf's `(u, s', j)`.
+/// Copies one `B[f]` from pymdp's C order `(s', j, u)` into actinf's columns `(u, j, s')`.
 pub(crate) fn transition_from_pymdp<T: Real>(
     n: usize,
     j: usize,
@@ -226,10 +237,25 @@ pub(crate) fn transition_from_pymdp<T: Real>(
     for s in 0..n {
         for p in 0..j {
             for a in 0..u {
-                dst[a * n * j + s * j + p] = src[(s * j + p) * u + a];
+                dst[(a * j + p) * n + s] = src[(s * j + p) * u + a];
             }
         }
     }
+}
+
+/// Copies one `A[m]` from pymdp's C order `(o, j)` into columns `(j, o)`.
+pub(crate) fn likelihood_from_pymdp<T: Real>(no: usize, j: usize, src: &[T], dst: &mut [T]) {
+    for o in 0..no {
+        for p in 0..j {
+            dst[p * no + o] = src[o * j + p];
+        }
+    }
+}
+
+/// The entries of column-major `rows × cols` data in pymdp's C order (row after row).
+pub fn pymdp_order<T: Copy>(cols: &[T], rows: usize) -> impl Iterator<Item = T> + '_ {
+    let n = cols.len() / rows.max(1);
+    (0..rows).flat_map(move |r| (0..n).map(move |c| cols[c * rows + r]))
 }
 
 impl<T: Real, S: Spec> Model<T, S> {
@@ -248,7 +274,7 @@ impl<T: Real, S: Spec> Model<T, S> {
     ///     &list![[0.0, 1.0]],
     ///     &list![[0.5, 0.5]],
     /// )?;
-    /// assert_eq!(MODEL.lock().unwrap().likelihood(0), &[0.9, 0.2, 0.1, 0.8]);
+    /// assert_eq!(MODEL.lock().unwrap().column(0, 1), &[0.2, 0.8]); // P(seen | side 1)
     /// # Ok::<(), actinf::Error>(())
     /// ```
     pub const EMPTY: Self = Model {
@@ -354,8 +380,13 @@ impl<T: Real, S: Spec> Model<T, S> {
     {
         const { spec::check_spec::<S>() };
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
-            check_likelihood::<T, S>(m, a(m), Tensor::A, true)?;
-            self.a.as_mut()[info.likelihood_range()].copy_from_slice(a(m));
+            check_likelihood::<T, S>(m, a(m), true, Tensor::A, true)?;
+            likelihood_from_pymdp(
+                info.outcomes,
+                info.parents.joint,
+                a(m),
+                &mut self.a.as_mut()[info.likelihood_range()],
+            );
             check_preference::<T, S>(m, c(m))?;
             self.c.as_mut()[info.range()].copy_from_slice(c(m));
         }
@@ -391,7 +422,7 @@ impl<T: Real, S: Spec> Model<T, S> {
             for u in 0..info.controls {
                 for col in 0..j {
                     let s = (col / stride.max(1)) % n.max(1);
-                    bf[u * n * j + s * j + col] = T::ONE;
+                    bf[(u * j + col) * n + s] = T::ONE;
                 }
             }
         }
@@ -407,7 +438,7 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # actinf::model! { pub Coin { factors { Side: 2 } modalities { Seen: 2 depends_on [Side] } } }
     /// let model = actinf::Model::<f64, Coin>::uniform()
     ///     .with_a::<Seen>(&[[0.9, 0.2], [0.1, 0.8]])?;
-    /// assert_eq!(model.likelihood(0), &[0.9, 0.2, 0.1, 0.8]); // A[o][side]
+    /// assert_eq!(model.likelihood(0), &[0.9, 0.1, 0.2, 0.8]); // by column: A[:, side]
     /// # Ok::<(), actinf::Error>(())
     /// ```
     pub fn with_a<M>(mut self, a: &M::Input<T>) -> Result<Self, Error>
@@ -435,9 +466,14 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # Panics
     /// If `m` is not a modality of the model.
     pub fn set_likelihood(&mut self, m: usize, a: &[T]) -> Result<(), Error> {
-        check_likelihood::<T, S>(m, a, Tensor::A, true)?;
+        check_likelihood::<T, S>(m, a, true, Tensor::A, true)?;
         let info = &spec::modalities::<S>()[m];
-        self.a.as_mut()[info.likelihood_range()].copy_from_slice(a);
+        likelihood_from_pymdp(
+            info.outcomes,
+            info.parents.joint,
+            a,
+            &mut self.a.as_mut()[info.likelihood_range()],
+        );
         self.refresh_a_cache_of(m);
         Ok(())
     }
@@ -476,9 +512,9 @@ impl<T: Real, S: Spec> Model<T, S> {
         Ok(())
     }
 
-    /// Replaces `B[f]` from flat data in actinf's layout (per action a row-major `N × J`
-    /// matrix), checking every column; on error the model is unchanged. This is how learning
-    /// writes `B`.
+    /// Replaces `B[f]` from flat data in actinf's layout (per action, the `J` columns of `N`
+    /// next-state probabilities), checking every column; on error the model is unchanged.
+    /// This is how learning writes `B`.
     ///
     /// # Panics
     /// If `f` is not a factor of the model.
@@ -531,16 +567,11 @@ impl<T: Real, S: Spec> Model<T, S> {
             &self.a.as_ref()[r.clone()],
             &mut self.ln_a.as_mut()[r.clone()],
         );
-        // H[A](j) = −Σ_o A[o, j] ln A[o, j], accumulated row by row.
-        let j = info.parents.joint;
+        // H[A](j) = −Σ_o A[o, j] ln max(A[o, j], MINVAL), column by column.
+        let no = info.outcomes;
         let h = &mut self.h_a.as_mut()[info.tensor_range()];
-        h.iter_mut().for_each(|x| *x = T::ZERO);
-        let a = &self.a.as_ref()[r.clone()];
-        let ln_a = &self.ln_a.as_ref()[r];
-        for (row_a, row_l) in a.chunks_exact(j).zip(ln_a.chunks_exact(j)) {
-            for ((hj, &p), &l) in h.iter_mut().zip(row_a).zip(row_l) {
-                *hj -= p * l;
-            }
+        for (hj, col) in h.iter_mut().zip(self.a.as_ref()[r].chunks_exact(no)) {
+            *hj = -maths::xlogx_sum(col);
         }
     }
 
@@ -562,14 +593,14 @@ impl<T: Real, S: Spec> Model<T, S> {
         self.structure = structure::analyse::<T, S>(self.b.as_ref());
     }
 
-    /// `A` for every modality, flat (each `A[m]` in pymdp's C order, one after the other).
+    /// `A` for every modality, flat (each `A[m]` by column, one after the other).
     #[inline]
     pub fn a(&self) -> &[T] {
         self.a.as_ref()
     }
 
-    /// `A[m]`, flat in pymdp's C order: row `o` holds `P(o | s_parents)` for every joint
-    /// parent state.
+    /// `A[m]` by column: `J` columns of `NO` entries, column `j` holding `P(· | s_parents = j)`
+    /// (joint parent states in C order). [`pymdp_order`] lists it as pymdp's `A[m].flatten()`.
     ///
     /// # Panics
     /// If `m` is not a modality of the model.
@@ -578,7 +609,26 @@ impl<T: Real, S: Spec> Model<T, S> {
         &self.a.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
 
-    /// `A[M]` for the modality `M`, flat in pymdp's C order.
+    /// Column `j` of `A[m]`: the outcome distribution given joint parent state `j`.
+    ///
+    /// # Panics
+    /// If `m` is not a modality or `j` not one of its joint parent states.
+    #[inline]
+    pub fn column(&self, m: usize, j: usize) -> &[T] {
+        let no = spec::modalities::<S>()[m].outcomes;
+        &self.likelihood(m)[j * no..(j + 1) * no]
+    }
+
+    /// `A[m][o, j]` in pymdp's indexing (`j` the joint parent state in C order).
+    ///
+    /// # Panics
+    /// If an index is out of range.
+    #[inline]
+    pub fn a_entry(&self, m: usize, o: usize, j: usize) -> T {
+        self.column(m, j)[o]
+    }
+
+    /// `A[M]` for the modality `M`, by column (see [`likelihood`](Self::likelihood)).
     pub fn a_of<M>(&self) -> &[T]
     where
         M: ModalityShape<Fs<S>>,
@@ -587,7 +637,7 @@ impl<T: Real, S: Spec> Model<T, S> {
         self.likelihood(<Ms<S> as HasModality<Fs<S>, M>>::INDEX)
     }
 
-    /// Cached `ln max(A, MINVAL)` for every modality (flat, like [`a`](Self::a)).
+    /// Cached `ln max(A, MINVAL)` for every modality (by column, like [`a`](Self::a)).
     #[inline]
     pub fn ln_a(&self) -> &[T] {
         self.ln_a.as_ref()
@@ -617,13 +667,14 @@ impl<T: Real, S: Spec> Model<T, S> {
         &self.h_a.as_ref()[spec::modalities::<S>()[m].tensor_range()]
     }
 
-    /// `B` for every factor, flat: per factor, per action, a row-major `N × J` matrix.
+    /// `B` for every factor, flat: per factor, per action, `J` columns of `N` next-state
+    /// probabilities.
     #[inline]
     pub fn b(&self) -> &[T] {
         self.b.as_ref()
     }
 
-    /// `B[f]` under action `u`: the row-major `N × J` matrix `P(s' | s_parents, u)`.
+    /// `B[f]` under action `u`, by column: column `j` is `P(s' | s_parents = j, u)`.
     ///
     /// # Panics
     /// If `f` is not a factor or `u` not one of its actions.
@@ -642,7 +693,7 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// If an index is out of range.
     pub fn b_entry(&self, f: usize, next: usize, j: usize, u: usize) -> T {
         let info = &spec::factors::<S>()[f];
-        self.transition(f, u)[next * info.parents.joint + j]
+        self.transition(f, u)[j * info.states + next]
     }
 
     /// `C` for every modality, flat.

@@ -71,7 +71,7 @@ pub fn analyse<T: Real, S: Spec>(b: &[T]) -> Structure<S> {
                 let mut row = DENSE_COLUMN;
                 let mut ok = true;
                 for r in 0..n {
-                    let v = bu[r * j + col];
+                    let v = bu[col * n + r];
                     if v == T::ONE && row == DENSE_COLUMN {
                         row = r as u32;
                     } else if v != T::ZERO {

@@ -12,14 +12,28 @@
 //! and `neg_efe(π) = Σ_t [U_t + IG_t − nA_t − nB_t]` with each term behind its flag. Then
 //! `q_π = softmax(γ · neg_efe + ln max(E, MINVAL))`.
 //!
-//! Policies that share their first `k` steps share `q_1 … q_k` and those steps' terms; the
-//! evaluation reuses them (exactly: the same operations in the same order), so a full table
-//! costs about `NP · (1 + 1/U + 1/U² …)` steps instead of `NP · L`.
+//! # What is not recomputed
+//!
+//! * Policies that share their first `k` steps share `q_1 … q_k` and those steps' terms; the
+//!   evaluation walks the policy table as a tree and reuses them, so a full table costs
+//!   about `NP · (1 + 1/U + 1/U² …)` steps instead of `NP · L`.
+//! * A factor with one action whose transition parents are all like it
+//!   ([`FactorInfo::policy_independent`](crate::spec::FactorInfo)) has the same predicted
+//!   belief under every policy at a given step. It is predicted once per step; a modality
+//!   whose parents are all such factors is scored once per step; a modality with some such
+//!   parents has its `A` and `H[A]` contracted with them once per step, so each policy step
+//!   contracts only over the policy-dependent parents (the T-maze's reward modality:
+//!   `3 × 5` instead of `3 × 10`).
+//! * One-hot and identity transitions are applied by index, not by a matrix product (see
+//!   [`structure`](crate::model::structure)).
+//!
+//! These change the order of floating-point operations, not the quantities: results agree
+//! with pymdp to ~1e-15 relative in `f64`.
 
 use crate::infer::prior::predict_factor;
 use crate::maths::{self, Real};
 use crate::model::{Belief, Model, NoveltyA, NoveltyB};
-use crate::plan::policy::PolicySet;
+use crate::plan::policy::{PolicySet, decode};
 use crate::spec::{self, Flat, Spec};
 
 /// The terms of the expected free energy at one step of one policy (pymdp's per-policy terms).
@@ -51,6 +65,14 @@ impl<T: Real> EfeTerms<T> {
     #[inline]
     pub fn neg_efe(&self) -> T {
         self.utility + self.states_info_gain - self.neg_pa_info_gain - self.neg_pb_info_gain
+    }
+
+    #[inline(always)]
+    fn add(&mut self, o: &Self) {
+        self.utility += o.utility;
+        self.states_info_gain += o.states_info_gain;
+        self.neg_pa_info_gain += o.neg_pa_info_gain;
+        self.neg_pb_info_gain += o.neg_pb_info_gain;
     }
 }
 
@@ -89,7 +111,27 @@ pub struct Efe<'a, T: Real, S: Spec, const L: usize> {
     pub terms: Terms,
 }
 
-/// Scratch space of one policy evaluation, on the stack: `O(Σ N_f + Σ NO_m + max J)`.
+/// Per-step quantities that do not depend on the policy (see the module docs).
+struct Fixed<T: Real, S: Spec, const L: usize> {
+    /// Beliefs after step `t` of the policy-independent factors (other entries unused).
+    q: [Belief<T, S>; L],
+    /// `A_m` contracted with the policy-independent parents at step `t`, for mixed modalities.
+    a: [S::Reduced<T>; L],
+    /// `H[A_m]` contracted likewise.
+    h: [S::ReducedTensors<T>; L],
+    /// The entropy of each column of the contracted `A_m` (for one-hot beliefs).
+    ent: [S::ReducedTensors<T>; L],
+    /// The terms of the all-policy-independent modalities at step `t`.
+    terms: [EfeTerms<T>; L],
+    /// Per step, whether the reductions are used (not with `pA` novelty, whose weights are
+    /// not reduced, nor for steps with too few policies to pay for them).
+    reduce: [bool; L],
+    /// Per step, whether `ent` holds the column entropies (only where enough policy steps
+    /// share them to pay for computing them).
+    has_ent: [bool; L],
+}
+
+/// Scratch space of one step's evaluation.
 struct Scratch<T: Real, S: Spec> {
     joint: S::Joint<T>,
     joint_prev: S::Joint<T>,
@@ -118,7 +160,12 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
         }
     }
 
-    /// One step: the next beliefs under `action` (written into `next`) and that step's terms.
+    fn wants_novelty_a(&self) -> bool {
+        self.terms.param_info_gain && self.novelty_a.is_some()
+    }
+
+    /// One step: the next beliefs under `action` (written into `next`) and that step's terms,
+    /// computed directly (no per-step reuse; for diagnostics and single steps).
     pub fn step(
         &self,
         t: usize,
@@ -126,56 +173,59 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
         q: &Belief<T, S>,
         next: &mut Belief<T, S>,
     ) -> EfeTerms<T> {
-        let mut scratch = Scratch::<T, S>::ZERO;
-        self.step_with(t, action, q, next, &mut scratch)
-    }
-
-    #[inline]
-    fn step_with(
-        &self,
-        t: usize,
-        action: &S::Action,
-        q: &Belief<T, S>,
-        next: &mut Belief<T, S>,
-        sc: &mut Scratch<T, S>,
-    ) -> EfeTerms<T> {
-        let model = self.model;
+        let mut sc = Scratch::<T, S>::ZERO;
         let fs = spec::factors::<S>();
         for (f, &u) in action.as_ref().iter().enumerate() {
             let r = fs[f].range();
-            predict_factor(model, f, u, q, &mut sc.joint, &mut next.as_mut_slice()[r]);
+            predict_factor(
+                self.model,
+                f,
+                u,
+                q,
+                &mut sc.joint,
+                &mut next.as_mut_slice()[r],
+            );
         }
         let mut terms = EfeTerms::ZERO;
-        let want_novelty_a = self.terms.param_info_gain && self.novelty_a.is_some();
-        if !(self.terms.utility || self.terms.states_info_gain || want_novelty_a) {
-            return self.novelty_b_term(action, q, next, sc, terms);
-        }
-        let c = self.c[t];
-        for (m, info) in spec::modalities::<S>().iter().enumerate() {
+        for m in 0..spec::num_modalities::<S>() {
+            let info = &spec::modalities::<S>()[m];
             let j = info.parents.joint;
-            let w: &[T] = if info.parents.len == 1 {
-                next.factor(info.parents.ids[0])
-            } else {
-                next.joint(&info.parents, sc.joint.as_mut());
-                &sc.joint.as_ref()[..j]
-            };
+            next.joint(&info.parents, sc.joint.as_mut());
+            let w = &sc.joint.as_ref()[..j];
             let qo = &mut sc.qo.as_mut()[info.range()];
-            maths::matvec(model.likelihood(m), w, qo);
-            if self.terms.utility {
-                terms.utility += maths::dot(qo, &c[info.range()]);
-            }
-            if self.terms.states_info_gain {
-                let h_qo = -maths::xlogx_sum(qo);
-                let ambiguity = maths::dot(model.column_entropies(m), w);
-                terms.states_info_gain += h_qo - ambiguity;
-            }
-            if let (true, Some(wa)) = (want_novelty_a, self.novelty_a) {
-                let wq = &mut sc.wq.as_mut()[info.range()];
-                maths::matvec(wa.modality(m), w, wq);
-                terms.neg_pa_info_gain += maths::dot(qo, wq);
-            }
+            maths::mix_columns(self.model.likelihood(m), w, qo);
+            terms.add(&self.score(t, m, qo, w, self.model.column_entropies(m), &mut sc.wq));
         }
-        self.novelty_b_term(action, q, next, sc, terms)
+        terms.neg_pb_info_gain += self.novelty_b_term(action, q, next, &mut sc.joint_prev);
+        terms
+    }
+
+    /// The terms of modality `m` at step `t`, from its predicted outcomes `qo`, the joint `w`
+    /// over the parents `A` was contracted with, and the matching column entropies `h`.
+    #[inline(always)]
+    fn score(
+        &self,
+        t: usize,
+        m: usize,
+        qo: &[T],
+        w: &[T],
+        h: &[T],
+        wq: &mut S::Outcomes<T>,
+    ) -> EfeTerms<T> {
+        let info = &spec::modalities::<S>()[m];
+        let mut terms = EfeTerms::ZERO;
+        if self.terms.utility {
+            terms.utility = maths::dot(qo, &self.c[t][info.range()]);
+        }
+        if self.terms.states_info_gain {
+            terms.states_info_gain = -maths::xlogx_sum(qo) - maths::dot(h, w);
+        }
+        if let (true, Some(wa)) = (self.terms.param_info_gain, self.novelty_a) {
+            let wq = &mut wq.as_mut()[info.range()];
+            maths::mix_columns(wa.modality(m), w, wq);
+            terms.neg_pa_info_gain = maths::dot(qo, wq);
+        }
+        terms
     }
 
     #[inline]
@@ -184,27 +234,233 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
         action: &S::Action,
         q: &Belief<T, S>,
         next: &Belief<T, S>,
-        sc: &mut Scratch<T, S>,
-        mut terms: EfeTerms<T>,
-    ) -> EfeTerms<T> {
-        if !self.terms.param_info_gain {
-            return terms;
-        }
-        let Some(wb) = self.novelty_b else {
-            return terms;
+        joint: &mut S::Joint<T>,
+    ) -> T {
+        let (true, Some(wb)) = (self.terms.param_info_gain, self.novelty_b) else {
+            return T::ZERO;
         };
+        let mut total = T::ZERO;
         for (f, (&u, info)) in action.as_ref().iter().zip(spec::factors::<S>()).enumerate() {
             let j = info.parents.joint;
-            q.joint(&info.parents, sc.joint_prev.as_mut());
-            // W_B[u] · joint_prev, dotted with the predicted marginal, one row at a time.
-            let wbu = wb.transition(f, u);
+            q.joint(&info.parents, joint.as_mut());
+            let w = &joint.as_ref()[..j];
             let qn = next.factor(f);
-            let mut acc = T::ZERO;
-            for (row, &p) in wbu.chunks_exact(j).zip(qn) {
-                acc += p * maths::dot(row, &sc.joint_prev.as_ref()[..j]);
+            for (col, &wj) in wb.transition(f, u).chunks_exact(info.states).zip(w) {
+                total += wj * maths::dot(col, qn);
             }
-            terms.neg_pb_info_gain += acc;
         }
+        total
+    }
+
+    /// The per-step, policy-independent quantities (see the module docs). `nodes[t]` bounds
+    /// the number of policy steps evaluated at step `t`.
+    fn fixed(
+        &self,
+        q0: &Belief<T, S>,
+        nodes: [usize; L],
+        sc: &mut Scratch<T, S>,
+    ) -> Fixed<T, S, L> {
+        let mut fx = Fixed {
+            q: [Belief::ZERO; L],
+            a: [<S::Reduced<T> as Flat<T>>::ZERO; L],
+            h: [<S::ReducedTensors<T> as Flat<T>>::ZERO; L],
+            ent: [<S::ReducedTensors<T> as Flat<T>>::ZERO; L],
+            terms: [EfeTerms::ZERO; L],
+            reduce: core::array::from_fn(|t| {
+                !self.wants_novelty_a() && pays_to_reduce::<S>(nodes[t])
+            }),
+            has_ent: [false; L],
+        };
+        let fs = spec::factors::<S>();
+        let ms = spec::modalities::<S>();
+        if !fs.iter().any(|f| f.policy_independent) {
+            return fx;
+        }
+        for t in 0..L {
+            let (done, rest) = fx.q.split_at_mut(t);
+            let prev = if t == 0 { q0 } else { &done[t - 1] };
+            let cur = &mut rest[0];
+            for (f, info) in fs.iter().enumerate() {
+                if info.policy_independent {
+                    let r = info.range();
+                    predict_factor(
+                        self.model,
+                        f,
+                        0,
+                        prev,
+                        &mut sc.joint,
+                        &mut cur.as_mut_slice()[r],
+                    );
+                }
+            }
+            if !fx.reduce[t] {
+                continue;
+            }
+            // Column entropies cost a logarithm per outcome and column: worth it only when
+            // at least twice as many policy steps might look them up.
+            let max_cols = ms
+                .iter()
+                .filter(|i| i.mixed())
+                .map(|i| i.dynamic_joint)
+                .max();
+            fx.has_ent[t] = nodes[t] >= 2 * max_cols.unwrap_or(usize::MAX);
+            for (m, info) in ms.iter().enumerate() {
+                if info.all_static() {
+                    let j = info.parents.joint;
+                    cur.joint(&info.parents, sc.joint.as_mut());
+                    let w = &sc.joint.as_ref()[..j];
+                    let qo = &mut sc.qo.as_mut()[info.range()];
+                    maths::mix_columns(self.model.likelihood(m), w, qo);
+                    let terms = self.score(t, m, qo, w, self.model.column_entropies(m), &mut sc.wq);
+                    fx.terms[t].add(&terms);
+                } else if info.mixed() {
+                    let ws: &[T] = match single(&info.parents, info.static_parents) {
+                        Some(id) => cur.factor(id),
+                        None => {
+                            let js =
+                                cur.joint_of(&info.parents, info.static_parents, sc.joint.as_mut());
+                            &sc.joint.as_ref()[..js]
+                        }
+                    };
+                    reduce(
+                        self.model.likelihood(m),
+                        info.outcomes,
+                        &info.parents,
+                        info.static_parents,
+                        ws,
+                        &mut fx.a[t].as_mut()[info.reduced_range()],
+                    );
+                    reduce(
+                        self.model.column_entropies(m),
+                        1,
+                        &info.parents,
+                        info.static_parents,
+                        ws,
+                        &mut fx.h[t].as_mut()[info.reduced_tensor_range()],
+                    );
+                    if fx.has_ent[t] {
+                        column_entropies(
+                            &fx.a[t].as_ref()[info.reduced_range()],
+                            info.outcomes,
+                            &mut fx.ent[t].as_mut()[info.reduced_tensor_range()],
+                        );
+                    }
+                }
+            }
+        }
+        fx
+    }
+
+    /// One policy step of the tree walk: predicts the policy-dependent factors (the others
+    /// come from `fx`) and scores the modalities that depend on them.
+    #[inline(always)]
+    fn walk_step(
+        &self,
+        t: usize,
+        action: &S::Action,
+        q: &Belief<T, S>,
+        next: &mut Belief<T, S>,
+        fx: &Fixed<T, S, L>,
+        sc: &mut Scratch<T, S>,
+    ) -> EfeTerms<T> {
+        let model = self.model;
+        let u = action.as_ref();
+        spec::each_factor::<S>(
+            #[inline(always)]
+            |f| {
+                let info = &spec::factors::<S>()[f];
+                let r = info.range();
+                if info.policy_independent {
+                    next.as_mut_slice()[r.clone()].copy_from_slice(&fx.q[t].as_slice()[r]);
+                } else {
+                    predict_factor(
+                        model,
+                        f,
+                        u[f],
+                        q,
+                        &mut sc.joint,
+                        &mut next.as_mut_slice()[r],
+                    );
+                }
+            },
+        );
+        let mut terms = fx.terms[t];
+        let novelty_a = if self.terms.param_info_gain {
+            self.novelty_a
+        } else {
+            None
+        };
+        spec::each_modality::<S>(
+            #[inline(always)]
+            |m| {
+                let info = &spec::modalities::<S>()[m];
+                let reduced = fx.reduce[t] && info.mixed();
+                if fx.reduce[t] && info.all_static() {
+                    return;
+                }
+                let (a, h, ent, mask, j) = if reduced {
+                    (
+                        &fx.a[t].as_ref()[info.reduced_range()],
+                        &fx.h[t].as_ref()[info.reduced_tensor_range()],
+                        fx.has_ent[t].then(|| &fx.ent[t].as_ref()[info.reduced_tensor_range()]),
+                        !info.static_parents,
+                        info.dynamic_joint,
+                    )
+                } else {
+                    let h = model.column_entropies(m);
+                    (
+                        model.likelihood(m),
+                        h,
+                        Some(h),
+                        u32::MAX,
+                        info.parents.joint,
+                    )
+                };
+                let w: &[T] = if info.parents.len == 1 {
+                    next.factor(info.parents.ids[0])
+                } else if reduced {
+                    match single(&info.parents, mask) {
+                        Some(id) => next.factor(id),
+                        None => {
+                            next.joint_of(&info.parents, mask, sc.joint.as_mut());
+                            &sc.joint.as_ref()[..j]
+                        }
+                    }
+                } else {
+                    next.joint(&info.parents, sc.joint.as_mut());
+                    &sc.joint.as_ref()[..j]
+                };
+                let qo = &mut sc.qo.as_mut()[info.range()];
+                // The predicted outcomes and the ambiguity `H[A] · w`, by the sparsity of w:
+                // a one-hot belief picks a column (whose entropy is known), a sparse one
+                // mixes few columns, a dense one takes the matrix–vector product.
+                let no = info.outcomes;
+                let (nnz, last) = nonzeros(w);
+                let mut entropy = None;
+                let ambiguity;
+                if nnz == 1 && w[last] == T::ONE {
+                    qo.copy_from_slice(&a[last * no..(last + 1) * no]);
+                    entropy = ent.map(|e| e[last]);
+                    ambiguity = h[last];
+                } else {
+                    maths::mix_columns(a, w, qo);
+                    ambiguity = maths::dot(h, w);
+                }
+                if self.terms.utility {
+                    terms.utility += maths::dot(qo, &self.c[t][info.range()]);
+                }
+                if self.terms.states_info_gain {
+                    let h_qo = entropy.unwrap_or_else(|| -maths::xlogx_sum(qo));
+                    terms.states_info_gain += h_qo - ambiguity;
+                }
+                if let Some(wa) = novelty_a {
+                    let wq = &mut sc.wq.as_mut()[info.range()];
+                    maths::mix_columns(wa.modality(m), w, wq);
+                    terms.neg_pa_info_gain += maths::dot(qo, wq);
+                }
+            },
+        );
+        terms.neg_pb_info_gain += self.novelty_b_term(action, q, next, &mut sc.joint_prev);
         terms
     }
 
@@ -216,24 +472,54 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
         q0: &Belief<T, S>,
         mut emit: impl FnMut(usize, &[EfeTerms<T>; L]),
     ) {
+        let mut sc = Scratch::<T, S>::ZERO;
+        let per_step = spec::layout::<S>().joint_controls;
+        let mut nodes = [NP; L];
+        let mut n = 1usize;
+        for slot in nodes.iter_mut() {
+            n = n.saturating_mul(per_step);
+            *slot = n.min(NP);
+        }
+        let fx = self.fixed(q0, nodes, &mut sc);
         let mut states = [Belief::<T, S>::ZERO; L];
         let mut terms = [EfeTerms::<T>::ZERO; L];
         let mut prev = [usize::MAX; L];
-        let mut sc = Scratch::<T, S>::ZERO;
+        // The full table is an odometer over the joint actions (last step fastest): the
+        // steps shared with the previous policy are the digits that did not change.
+        let mut digits = [0usize; L];
+        let mut shared = 0;
         for k in 0..NP {
-            let mut shared = 0;
-            while shared < L && policies.joint(k, shared) == prev[shared] {
-                shared += 1;
+            if !P::FULL {
+                shared = 0;
+                while shared < L && policies.joint(k, shared) == prev[shared] {
+                    shared += 1;
+                }
             }
             for t in shared..L {
-                let joint = policies.joint(k, t);
+                let joint = if P::FULL {
+                    digits[t]
+                } else {
+                    policies.joint(k, t)
+                };
                 prev[t] = joint;
-                let action = crate::plan::policy::decode::<S>(joint);
+                let action = decode::<S>(joint);
                 let (before, rest) = states.split_at_mut(t);
                 let q = if t == 0 { q0 } else { &before[t - 1] };
-                terms[t] = self.step_with(t, &action, q, &mut rest[0], &mut sc);
+                terms[t] = self.walk_step(t, &action, q, &mut rest[0], &fx, &mut sc);
             }
             emit(k, &terms);
+            if P::FULL {
+                let mut t = L;
+                while t > 0 {
+                    t -= 1;
+                    digits[t] += 1;
+                    if digits[t] < per_step {
+                        break;
+                    }
+                    digits[t] = 0;
+                }
+                shared = t;
+            }
         }
     }
 
@@ -247,6 +533,110 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
         self.for_each_policy(policies, q0, |k, terms| {
             out[k] = terms.iter().fold(T::ZERO, |acc, t| acc + t.neg_efe());
         });
+    }
+}
+
+/// Whether contracting the mixed modalities' likelihoods over their policy-independent
+/// parents once pays for itself over `nodes` policy steps: it saves `NO · (J − J_dyn)`
+/// multiply–adds per step and costs `NO · J` plus a fixed overhead per column once.
+fn pays_to_reduce<S: Spec>(nodes: usize) -> bool {
+    let (mut saved, mut cost) = (0usize, 0usize);
+    for info in spec::modalities::<S>() {
+        if info.mixed() {
+            saved += info.outcomes * (info.parents.joint - info.dynamic_joint);
+            cost += info.outcomes * info.parents.joint + 16 * info.dynamic_joint + 64;
+        }
+    }
+    saved > 0 && nodes.saturating_mul(saved) > cost
+}
+
+/// The one parent `mask` selects, if it selects exactly one.
+#[inline(always)]
+fn single(parents: &spec::Parents, mask: u32) -> Option<usize> {
+    let n = parents.len as u32;
+    let sel = if n >= 32 {
+        mask
+    } else {
+        mask & ((1u32 << n) - 1)
+    };
+    (sel.count_ones() == 1).then(|| parents.ids[sel.trailing_zeros() as usize])
+}
+
+/// The number of nonzero entries of `w` and the index of the last one.
+#[inline(always)]
+fn nonzeros<T: Real>(w: &[T]) -> (usize, usize) {
+    let mut n = 0;
+    let mut last = 0;
+    for (i, &x) in w.iter().enumerate() {
+        if x != T::ZERO {
+            n += 1;
+            last = i;
+        }
+    }
+    (n, last)
+}
+
+/// The entropy of each column (of `rows` entries) of column-major data.
+fn column_entropies<T: Real>(a: &[T], rows: usize, out: &mut [T]) {
+    for (o, col) in out.iter_mut().zip(a.chunks_exact(rows.max(1))) {
+        *o = -maths::xlogx_sum(col);
+    }
+}
+
+/// Contracts column-major data `t` (one column of `rows` entries per joint parent state) with
+/// the joint `ws` of the parents selected by `mask`, leaving the other parents:
+/// `out[:, jd] = Σ_js ws[js] t[:, j(jd, js)]`.
+fn reduce<T: Real>(
+    t: &[T],
+    rows: usize,
+    parents: &spec::Parents,
+    mask: u32,
+    ws: &[T],
+    out: &mut [T],
+) {
+    let dims = parents.dims();
+    let js_len = ws.len();
+    let n = dims.len() as u32;
+    let all = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
+    let n_static = mask.count_ones();
+    // Selected parents last: each output column mixes Js consecutive columns.
+    if mask == all & !((1u32 << (n - n_static)) - 1) {
+        for (o, block) in out
+            .chunks_exact_mut(rows)
+            .zip(t.chunks_exact(rows * js_len))
+        {
+            maths::mix_columns(block, ws, o);
+        }
+        return;
+    }
+    out.iter_mut().for_each(|x| *x = T::ZERO);
+    // Selected parents first: the output is a mix of Js consecutive blocks.
+    if mask == (1u32 << n_static) - 1 {
+        let block = out.len();
+        for (b, &w) in t.chunks_exact(block).zip(ws) {
+            maths::axpy(w, b, out);
+        }
+        return;
+    }
+    let mut idx = [0usize; spec::MAX_PARENTS];
+    for col in t.chunks_exact(rows) {
+        // Split the multi-index into the selected (static) and the other (dynamic) parents.
+        let (mut js, mut jd) = (0usize, 0usize);
+        for (k, &d) in dims.iter().enumerate() {
+            if (mask >> k) & 1 == 1 {
+                js = js * d + idx[k];
+            } else {
+                jd = jd * d + idx[k];
+            }
+        }
+        maths::axpy(ws[js], col, &mut out[jd * rows..(jd + 1) * rows]);
+        for k in (0..dims.len()).rev() {
+            idx[k] += 1;
+            if idx[k] < dims[k] {
+                break;
+            }
+            idx[k] = 0;
+        }
     }
 }
 

@@ -21,6 +21,10 @@ use crate::spec::{self, IndexArray, Spec, num_policies};
     note = "use `Policies::<S, L, NP>::all()` or `CustomPolicies::new(..)`"
 )]
 pub trait PolicySet<S: Spec, const L: usize, const NP: usize> {
+    /// Whether this is the full table in pymdp's order (policy `k`'s joint actions are the
+    /// base-`∏U_f` digits of `k`), which lets planning walk it as an odometer.
+    const FULL: bool = false;
+
     /// The joint action of policy `k` at step `t`.
     fn joint(&self, k: usize, t: usize) -> usize;
 
@@ -149,6 +153,8 @@ impl<S: Spec, const L: usize, const NP: usize> Policies<S, L, NP> {
 }
 
 impl<S: Spec, const L: usize, const NP: usize> PolicySet<S, L, NP> for Policies<S, L, NP> {
+    const FULL: bool = true;
+
     #[inline]
     fn joint(&self, k: usize, t: usize) -> usize {
         let per_step = spec::layout::<S>().joint_controls;

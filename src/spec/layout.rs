@@ -40,11 +40,13 @@ impl Parents {
     };
 
     /// The parents' model positions.
+    #[inline(always)]
     pub fn ids(&self) -> &[usize] {
         &self.ids[..self.len]
     }
 
     /// The parents' state counts.
+    #[inline(always)]
     pub fn dims(&self) -> &[usize] {
         &self.dims[..self.len]
     }
@@ -235,6 +237,19 @@ pub struct ModalityInfo {
     pub likelihood_offset: usize,
     /// Offset of this modality's tensor over its parents (`H[A]`, log-likelihoods).
     pub tensor_offset: usize,
+    /// The first modality with exactly the same parents in the same order (itself if none
+    /// before it): log-likelihoods of such modalities can be summed before message passing.
+    pub group: usize,
+    /// Bit `k` set when parent `k` is policy-independent (see
+    /// [`FactorInfo::policy_independent`]).
+    pub static_parents: u32,
+    /// `∏` of the policy-dependent parents' sizes.
+    pub dynamic_joint: usize,
+    /// For a modality with both kinds of parents: offset of its likelihood reduced over the
+    /// policy-independent parents (`NO × dynamic_joint`) in planning scratch.
+    pub reduced_offset: usize,
+    /// For such a modality: offset of its reduced column entropies (`dynamic_joint`).
+    pub reduced_tensor_offset: usize,
 }
 
 impl ModalityInfo {
@@ -245,6 +260,11 @@ impl ModalityInfo {
         parents: Parents::EMPTY,
         likelihood_offset: 0,
         tensor_offset: 0,
+        group: 0,
+        static_parents: 0,
+        dynamic_joint: 1,
+        reduced_offset: 0,
+        reduced_tensor_offset: 0,
     };
 
     /// Number of entries of `A[m]`: `NO · J`.
@@ -265,6 +285,32 @@ impl ModalityInfo {
     /// The range of this modality's tensor over its parents.
     pub const fn tensor_range(&self) -> core::ops::Range<usize> {
         self.tensor_offset..self.tensor_offset + self.parents.joint
+    }
+
+    /// Whether every parent is policy-independent.
+    pub const fn all_static(&self) -> bool {
+        self.static_parents == (1u32 << self.parents.len) - 1
+    }
+
+    /// Whether some parents are policy-independent and some are not.
+    pub const fn mixed(&self) -> bool {
+        self.static_parents != 0 && !self.all_static()
+    }
+
+    /// The range of the reduced likelihood in planning scratch (empty unless [`mixed`](Self::mixed)).
+    pub const fn reduced_range(&self) -> core::ops::Range<usize> {
+        let n = if self.mixed() {
+            self.outcomes * self.dynamic_joint
+        } else {
+            0
+        };
+        self.reduced_offset..self.reduced_offset + n
+    }
+
+    /// The range of the reduced column entropies in planning scratch.
+    pub const fn reduced_tensor_range(&self) -> core::ops::Range<usize> {
+        let n = if self.mixed() { self.dynamic_joint } else { 0 };
+        self.reduced_tensor_offset..self.reduced_tensor_offset + n
     }
 }
 
@@ -295,6 +341,10 @@ pub struct Layout {
     pub columns: usize,
     /// `∏_f U_f`: joint actions per step.
     pub joint_controls: usize,
+    /// `Σ NO_m · dynamic_joint_m` over modalities with mixed parents (planning scratch).
+    pub reduced: usize,
+    /// `Σ dynamic_joint_m` over modalities with mixed parents (planning scratch).
+    pub reduced_tensors: usize,
     /// Largest `J` over modalities and factors (scratch size for contractions).
     pub max_joint: usize,
     /// Whether the declared positions match the list order and every parent is a declared
@@ -325,6 +375,8 @@ impl Layout {
             transitions: 0,
             columns: 0,
             joint_controls: 1,
+            reduced: 0,
+            reduced_tensors: 0,
             max_joint: 1,
             positions_ok: true,
             too_many: factors.len > MAX_FACTORS
@@ -427,6 +479,26 @@ impl Layout {
                 l.positions_ok = false;
                 return l;
             }
+            let mut group = m;
+            let mut g = 0;
+            while g < m {
+                if l.modalities[g].group == g && Self::same_ids(&l.modalities[g].parents, &p) {
+                    group = g;
+                    break;
+                }
+                g += 1;
+            }
+            let mut static_parents = 0u32;
+            let mut dynamic_joint = 1;
+            let mut k = 0;
+            while k < p.len {
+                if l.factors[p.ids[k]].policy_independent {
+                    static_parents |= 1 << k;
+                } else {
+                    dynamic_joint *= p.dims[k];
+                }
+                k += 1;
+            }
             l.modalities[m] = ModalityInfo {
                 name: d.name,
                 outcomes: d.outcomes,
@@ -434,7 +506,16 @@ impl Layout {
                 parents: p,
                 likelihood_offset: l.likelihoods,
                 tensor_offset: l.tensors,
+                group,
+                static_parents,
+                dynamic_joint,
+                reduced_offset: l.reduced,
+                reduced_tensor_offset: l.reduced_tensors,
             };
+            if l.modalities[m].mixed() {
+                l.reduced += d.outcomes * dynamic_joint;
+                l.reduced_tensors += dynamic_joint;
+            }
             l.outcomes += d.outcomes;
             l.likelihoods += d.outcomes * p.joint;
             l.tensors += p.joint;
@@ -444,6 +525,20 @@ impl Layout {
             m += 1;
         }
         l
+    }
+
+    const fn same_ids(a: &Parents, b: &Parents) -> bool {
+        if a.len != b.len {
+            return false;
+        }
+        let mut k = 0;
+        while k < a.len {
+            if a.ids[k] != b.ids[k] {
+                return false;
+            }
+            k += 1;
+        }
+        true
     }
 
     const fn parents(l: &Layout, ids: &Ids) -> Parents {
@@ -465,11 +560,13 @@ impl Layout {
     }
 
     /// The factors' information, one per factor.
+    #[inline]
     pub fn factor_infos(&self) -> &[FactorInfo] {
         &self.factors[..self.num_factors.min(MAX_FACTORS)]
     }
 
     /// The modalities' information, one per modality.
+    #[inline]
     pub fn modality_infos(&self) -> &[ModalityInfo] {
         &self.modalities[..self.num_modalities.min(MAX_MODALITIES)]
     }

@@ -33,6 +33,9 @@ pub trait FactorList: 'static {
     type Input<T: Real>: Elem;
     /// Factor `f`'s entries of the input (empty if there is no factor `f`).
     fn input_slice<T: Real>(input: &Self::Input<T>, f: usize) -> &[T];
+    /// Calls `f(k)`, `f(k + 1)`, … once per element, unrolled at compile time (so each call
+    /// sees its index as a constant).
+    fn each<F: FnMut(usize)>(k: usize, f: &mut F);
 }
 
 impl FactorList for Nil {
@@ -42,6 +45,8 @@ impl FactorList for Nil {
     fn input_slice<T: Real>(_: &(), _: usize) -> &[T] {
         &[]
     }
+    #[inline(always)]
+    fn each<G: FnMut(usize)>(_: usize, _: &mut G) {}
 }
 
 impl<F, R, const N: usize, const U: usize> FactorList for Cons<F, R>
@@ -64,6 +69,11 @@ where
         } else {
             R::input_slice(&input.1, f - 1)
         }
+    }
+    #[inline(always)]
+    fn each<G: FnMut(usize)>(k: usize, f: &mut G) {
+        f(k);
+        R::each(k + 1, f);
     }
 }
 
@@ -254,6 +264,9 @@ pub trait ModalityList<Fs: FactorList>: 'static {
     fn input_slice<T: Real>(input: &Self::Input<T>, m: usize) -> &[T];
     /// Modality `m`'s vector of an outcome input (empty if there is no modality `m`).
     fn outcomes_slice<T: Real>(input: &Self::OutcomesInput<T>, m: usize) -> &[T];
+    /// Calls `f(k)`, `f(k + 1)`, … once per element, unrolled at compile time (so each call
+    /// sees its index as a constant).
+    fn each<F: FnMut(usize)>(k: usize, f: &mut F);
 }
 
 impl<Fs: FactorList> ModalityList<Fs> for Nil {
@@ -269,6 +282,8 @@ impl<Fs: FactorList> ModalityList<Fs> for Nil {
     fn outcomes_slice<T: Real>(_: &(), _: usize) -> &[T] {
         &[]
     }
+    #[inline(always)]
+    fn each<F: FnMut(usize)>(_: usize, _: &mut F) {}
 }
 
 impl<Fs, M, R, const NO: usize> ModalityList<Fs> for Cons<M, R>
@@ -304,6 +319,11 @@ where
         } else {
             R::outcomes_slice(&input.1, m - 1)
         }
+    }
+    #[inline(always)]
+    fn each<F: FnMut(usize)>(k: usize, f: &mut F) {
+        f(k);
+        R::each(k + 1, f);
     }
 }
 

@@ -35,7 +35,7 @@
 //!     for (m, info) in spec::modalities::<S>().iter().enumerate() {
 //!         let (j, no) = (info.parents.joint, info.outcomes);
 //!         q.joint(&info.parents, &mut joint[..j]); //        ∏_k q_k over A_m's parents
-//!         maths::matvec(model.likelihood(m), &joint[..j], &mut qo[..no]); // A_m q
+//!         maths::mix_columns(model.likelihood(m), &joint[..j], &mut qo[..no]); // A_m q
 //!         total += maths::dot(&qo[..no], model.preference(m)); //             C_m · A_m q
 //!     }
 //!     total
@@ -251,6 +251,10 @@ pub trait Spec: Sized + 'static {
     type Columns: Flat<u32>;
     /// Scratch for one joint over a tensor's parents: `max J` over all `A[m]` and `B[f]`.
     type Joint<T: Real>: Flat<T>;
+    /// Planning scratch: likelihoods reduced over policy-independent parents.
+    type Reduced<T: Real>: Flat<T>;
+    /// Planning scratch: column entropies reduced over policy-independent parents.
+    type ReducedTensors<T: Real>: Flat<T>;
 }
 
 /// The layout of `S` by value, for `const` contexts (array lengths in [`spec_storage!`]).
@@ -301,6 +305,22 @@ pub fn modalities<S: Spec>() -> &'static [ModalityInfo] {
         let l: &'static Layout = &<S as HasLayout>::LAYOUT;
         l.modalities.split_at(l.num_modalities).0
     }
+}
+
+/// Calls `f(f_index)` for every factor of `S`, in order, unrolled at compile time: write
+/// `spec::each_factor::<S>(#[inline(always)] |f| { … })` and every factor's code sees its
+/// sizes as constants (the loop over a `&'static [FactorInfo]` is the same code for every
+/// factor).
+#[inline(always)]
+pub fn each_factor<S: Spec>(mut f: impl FnMut(usize)) {
+    <S::Factors as FactorList>::each(0, &mut f);
+}
+
+/// Calls `f(m)` for every modality of `S`, in order, unrolled at compile time (see
+/// [`each_factor`]).
+#[inline(always)]
+pub fn each_modality<S: Spec>(mut f: impl FnMut(usize)) {
+    <S::Modalities as ModalityList<S::Factors>>::each(0, &mut f);
 }
 
 /// Number of hidden-state factors of `S`.
@@ -365,7 +385,9 @@ pub const fn check_spec<S: Spec>() {
             && <S::Tensors<f64> as Flat<f64>>::LEN == l.tensors
             && <S::Transitions<f64> as Flat<f64>>::LEN == l.transitions
             && <S::Columns as Flat<u32>>::LEN == l.columns
-            && <S::Joint<f64> as Flat<f64>>::LEN == l.max_joint,
+            && <S::Joint<f64> as Flat<f64>>::LEN == l.max_joint
+            && <S::Reduced<f64> as Flat<f64>>::LEN == l.reduced
+            && <S::ReducedTensors<f64> as Flat<f64>>::LEN == l.reduced_tensors,
         "a storage type of the spec has the wrong length: write `actinf::spec_storage!();` \
          in the `impl Spec` block"
     );
