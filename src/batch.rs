@@ -97,6 +97,49 @@ impl<V, const B: usize> Batched<V, B> for Shared<V> {
     }
 }
 
+/// A shared value borrowed from elsewhere (a `static`, or a model kept alive by the caller):
+/// the agent holds a reference.
+impl<V, const B: usize> Batched<V, B> for Shared<&V> {
+    const SHARED: bool = true;
+    #[inline(always)]
+    fn get(&self, _: usize) -> &V {
+        self.0
+    }
+    /// # Panics
+    /// Always: a borrowed value cannot be changed through the agent.
+    fn get_mut(&mut self, _: usize) -> &mut V {
+        panic!("a Shared(&value) parameter is read-only; use Shared(&mut value) or own it")
+    }
+}
+
+/// A shared value borrowed mutably (e.g. from a `static` cell).
+impl<V, const B: usize> Batched<V, B> for Shared<&mut V> {
+    const SHARED: bool = true;
+    #[inline(always)]
+    fn get(&self, _: usize) -> &V {
+        self.0
+    }
+    #[inline(always)]
+    fn get_mut(&mut self, _: usize) -> &mut V {
+        self.0
+    }
+}
+
+/// A shared value on the heap (a large model built in place with
+/// [`Model::boxed_from_slices`](crate::Model::boxed_from_slices)).
+#[cfg(feature = "alloc")]
+impl<V, const B: usize> Batched<V, B> for Shared<alloc::boxed::Box<V>> {
+    const SHARED: bool = true;
+    #[inline(always)]
+    fn get(&self, _: usize) -> &V {
+        &self.0
+    }
+    #[inline(always)]
+    fn get_mut(&mut self, _: usize) -> &mut V {
+        &mut self.0
+    }
+}
+
 impl<V, C: BatchStorage<V, B>, const B: usize> Batched<V, B> for PerAgent<C> {
     const SHARED: bool = false;
     #[inline(always)]

@@ -369,6 +369,12 @@ impl PymdpModel {
     /// The model `A`, `B`, `C`, `D` for the spec `S` (shapes checked, then values validated
     /// as by [`Model::new`]).
     pub fn model<T: Real, S: Spec>(&self) -> Result<Model<T, S>, Error> {
+        let (a, b, c, d) = self.flat::<T, S>()?;
+        Model::from_slices(&a, &b, &c, &d)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn flat<T: Real, S: Spec>(&self) -> Result<(Vec<T>, Vec<T>, Vec<T>, Vec<T>), Error> {
         let a = self.a_flat::<T, S>(&self.a, Tensor::A)?;
         let b = self.b_flat::<T, S>(&self.b, Tensor::B)?;
         let ms = spec::modalities::<S>();
@@ -391,7 +397,14 @@ impl PymdpModel {
                 .flat_map(|i| core::iter::repeat_n(T::ONE / T::lit(i.states as f64), i.states))
                 .collect(),
         };
-        Model::from_slices(&a, &b, &c, &d)
+        Ok((a, b, c, d))
+    }
+
+    /// [`model`](Self::model) built in place on the heap (see
+    /// [`Model::boxed_from_slices`]), for models too large to pass around by value.
+    pub fn boxed_model<T: Real, S: Spec>(&self) -> Result<alloc::boxed::Box<Model<T, S>>, Error> {
+        let (a, b, c, d) = self.flat::<T, S>()?;
+        Model::boxed_from_slices(&a, &b, &c, &d)
     }
 
     /// `pA`, if the file has it (shapes checked, values validated as concentrations).

@@ -267,6 +267,52 @@ fn benchmark_models_build_and_step_at_b1_and_b1024_on_a_main_thread_stack() {
     });
 }
 
+/// The M4 model built on the heap in place and shared by a batch of 1024: construction and
+/// a step need no more stack than one agent's step, whatever the model and batch sizes.
+#[test]
+fn m4_batch_with_a_boxed_model_builds_and_steps_on_a_small_stack() {
+    use models::m4::{L, M4, NP};
+    const B: usize = 1024;
+    // JSON parsing itself (serde_json's recursion) needs some room; the model does not.
+    let stack = if cfg!(debug_assertions) {
+        512 * KIB
+    } else {
+        128 * KIB
+    };
+    let action = on_stack(stack, || {
+        let model = models::boxed_model::<f64, M4>("M4_grid");
+        let agent = Agent::<f64, M4, L, NP, B, _, _, _, _>::from_parts(
+            Shared(model),
+            Shared(models::config()),
+            actinf::agent::Plain,
+            actinf::Policies::all(),
+        )
+        .expect("agent");
+        let mut prior = batch::boxed::<Belief<f64, M4>, B>(Belief::ZERO);
+        agent.initial_prior_into(&mut prior);
+        let mut qs = batch::boxed::<Belief<f64, M4>, B>(Belief::ZERO);
+        let mut q_pi = batch::boxed::<SVector<f64, NP>, B>(SVector::zeros());
+        let mut neg_efe = batch::boxed::<SVector<f64, NP>, B>(SVector::zeros());
+        let mut actions = batch::boxed::<[usize; 1], B>([0]);
+        let obs = batch::boxed_from_fn::<[usize; 1], B>(|b| [b % 49]);
+        let mut rng = SmallRng::seed_from_u64(1);
+        agent
+            .infer_states_into(&obs, &prior, &mut qs)
+            .expect("infer");
+        agent
+            .infer_policies_into(&qs, &mut q_pi, &mut neg_efe)
+            .expect("policies");
+        agent
+            .sample_action_into(&q_pi, &mut rng, &mut actions)
+            .expect("action");
+        agent
+            .update_empirical_prior_into(&actions, &qs, &mut prior)
+            .expect("prior");
+        actions[0][0]
+    });
+    assert!(action < 5);
+}
+
 #[test]
 fn m4_parameter_sweep_of_1024_agents_fits_in_16_mib() {
     use models::m4::{L, M4, NP};
@@ -310,6 +356,10 @@ fn m4_parameter_sweep_of_1024_agents_fits_in_16_mib() {
         // Everything is on the heap here (the agent boxed): count it all.
         COUNTING.with(|c| c.set(false));
         let total = LIVE.with(Cell::get) as usize;
+        println!(
+            "1024-agent M4 sweep: {:.2} MiB in all",
+            total as f64 / MIB as f64
+        );
         assert!(
             total < 16 * MIB,
             "1024-agent M4 sweep uses {:.1} MiB",

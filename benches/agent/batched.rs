@@ -1,4 +1,5 @@
-//! A broadcast batch of 1024 agents: one full step for the whole batch, storage on the heap.
+//! A broadcast batch of 1024 agents: one full step for the whole batch, storage on the heap;
+//! with `--features parallel` also spread over the cores (`step_parallel`).
 
 use actinf::batch;
 use actinf::spec::IndexArray;
@@ -47,6 +48,25 @@ fn bench<T: Real, S: Spec, const L: usize, const NP: usize>(
                 .expect("action");
             agent
                 .update_empirical_prior_into(&actions, &qs, &mut prior)
+                .expect("prior");
+        })
+    });
+    #[cfg(feature = "parallel")]
+    group.bench_function("step_parallel", |bch| {
+        let mut k = 0;
+        bch.iter(|| {
+            k = (k + 1) % all.len();
+            agent
+                .infer_states_parallel_into(&all[k], &prior, &mut qs)
+                .expect("infer");
+            agent
+                .infer_policies_parallel_into(&qs, &mut q_pi, &mut neg_efe)
+                .expect("policies");
+            agent
+                .sample_action_into(&q_pi, &mut rng, &mut actions)
+                .expect("action");
+            agent
+                .update_empirical_prior_parallel_into(&actions, &qs, &mut prior)
                 .expect("prior");
         })
     });

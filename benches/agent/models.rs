@@ -89,6 +89,16 @@ pub fn model<T: Real, S: Spec>(name: &str) -> Model<T, S> {
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// The model of `<name>.json`, built in place on the heap.
+pub fn boxed_model<T: Real, S: Spec>(name: &str) -> Box<Model<T, S>> {
+    let path = format!("{}/benches/models/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    let pymdp: PymdpModel = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    pymdp
+        .boxed_model::<T, S>()
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
 /// The 200-step observation sequence of `<name>.json`, one `[usize; M]` per step.
 pub fn observations<const M: usize>(name: &str) -> Vec<[usize; M]> {
     let v = file(name);

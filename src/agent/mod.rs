@@ -21,9 +21,12 @@
 //!   [`CustomPolicies`](crate::policy::CustomPolicies).
 //!
 //! So `size_of::<Agent<_, _, _, _, B>>()` for a broadcast agent is the size of one model plus
-//! one [`Config`] whatever `B` is: the T-maze agent is 3.0 KiB in `f64` (1.5 KiB in `f32`), the
-//! 7×7 grid (M4) 116 KiB in `f64`, for one agent or 1024. A step needs a few KiB of stack
-//! (the T-maze step fits in 16 KiB, construction included; see `tests/memory.rs`).
+//! one [`Config`] whatever `B` is: the T-maze agent is 2.8 KiB in `f64` (1.5 KiB in `f32`), the
+//! 7×7 grid (M4) 133 KiB in `f64` (67 KiB in `f32`), for one agent or 1024. A step needs a few
+//! KiB of stack (the T-maze agent is built and steps in 16 KiB, 64 KiB in a debug build; see
+//! `tests/memory.rs`). A large model can be shared without ever being on the stack:
+//! [`Model::boxed_from_slices`] builds it on the heap and `Shared(Box<Model>)` (or
+//! `Shared(&model)`, e.g. a `static`) hands it to [`Agent::from_parts`].
 //!
 //! An agent can live anywhere a value can: on the stack, in a `Box`, or in a `static` — the
 //! model has a `const` [`Model::EMPTY`] that a `static` holds and [`Model::init`] fills in
@@ -437,19 +440,31 @@ where
         let prior = prior.beliefs();
         let out = out.beliefs_mut();
         for b in 0..B {
-            let model = self.models.get(b);
-            check_observation::<S>(&obs[b]).map_err(|e| e.in_agent(b))?;
-            infer::check_prior(&prior[b]).map_err(|e| e.in_agent(b))?;
-            let mut ll = likelihood::zero_tensors::<T, S>();
-            likelihood::index_into(model, &obs[b], &mut ll);
-            let ms = spec::modalities::<S>();
-            out[b] = infer::fpi(
-                |m| &ll.as_ref()[ms[m].tensor_range()],
-                &prior[b],
-                self.configs.get(b).sweeps(),
-            );
+            out[b] = self
+                .infer_states_one(b, &obs[b], &prior[b])
+                .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
+    }
+
+    /// Agent `b`'s state inference.
+    fn infer_states_one(
+        &self,
+        b: usize,
+        obs: &S::Observation,
+        prior: &Belief<T, S>,
+    ) -> Result<Belief<T, S>, Error> {
+        let model = self.models.get(b);
+        check_observation::<S>(obs)?;
+        infer::check_prior(prior)?;
+        let mut ll = likelihood::zero_tensors::<T, S>();
+        likelihood::index_into(model, obs, &mut ll);
+        let ms = spec::modalities::<S>();
+        Ok(infer::fpi(
+            |m| &ll.as_ref()[ms[m].tensor_range()],
+            prior,
+            self.configs.get(b).sweeps(),
+        ))
     }
 
     /// Posterior over states from categorical (probability-vector) observations.
@@ -506,12 +521,23 @@ where
         let qs = qs.beliefs();
         let out = out.beliefs_mut();
         for b in 0..B {
-            infer::check_action::<S>(&action[b]).map_err(|e| e.in_agent(b))?;
-            qs[b]
-                .check(Tensor::Belief, false)
+            self.update_empirical_prior_one(b, &action[b], &qs[b], &mut out[b])
                 .map_err(|e| e.in_agent(b))?;
-            infer::predict(self.models.get(b), &action[b], &qs[b], &mut out[b]);
         }
+        Ok(())
+    }
+
+    /// Agent `b`'s empirical prior.
+    fn update_empirical_prior_one(
+        &self,
+        b: usize,
+        action: &S::Action,
+        qs: &Belief<T, S>,
+        out: &mut Belief<T, S>,
+    ) -> Result<(), Error> {
+        infer::check_action::<S>(action)?;
+        qs.check(Tensor::Belief, false)?;
+        infer::predict(self.models.get(b), action, qs, out);
         Ok(())
     }
 
@@ -559,22 +585,33 @@ where
     ) -> Result<(), Error> {
         let qs = qs.beliefs();
         for b in 0..B {
-            qs[b]
-                .check(Tensor::Belief, false)
+            self.infer_policies_one(b, &qs[b], &mut q_pi[b], &mut neg_efe[b])
                 .map_err(|e| e.in_agent(b))?;
-            let g: &mut [T; NP] = neg_efe[b]
-                .as_mut_slice()
-                .try_into()
-                .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
-            self.efe(b, self.terms(b))
-                .neg_efe_into(&self.policies, &qs[b], g);
-            plan::policy_posterior_into(
-                neg_efe[b].as_slice(),
-                self.configs.get(b).gamma,
-                self.extras.ln_e(b).map(|e| &e[..]),
-                q_pi[b].as_mut_slice(),
-            );
         }
+        Ok(())
+    }
+
+    /// Agent `b`'s policy inference.
+    fn infer_policies_one(
+        &self,
+        b: usize,
+        qs: &Belief<T, S>,
+        q_pi: &mut SVector<T, NP>,
+        neg_efe: &mut SVector<T, NP>,
+    ) -> Result<(), Error> {
+        qs.check(Tensor::Belief, false)?;
+        let g: &mut [T; NP] = neg_efe
+            .as_mut_slice()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
+        self.efe(b, self.terms(b))
+            .neg_efe_into(&self.policies, qs, g);
+        plan::policy_posterior_into(
+            neg_efe.as_slice(),
+            self.configs.get(b).gamma,
+            self.extras.ln_e(b).map(|e| &e[..]),
+            q_pi.as_mut_slice(),
+        );
         Ok(())
     }
 
@@ -645,6 +682,138 @@ where
             );
         }
         Ok(())
+    }
+}
+
+/// Batched steps spread over the machine's cores (feature `parallel`; std's scoped threads,
+/// one chunk of agents per core). Each agent computes exactly what the sequential methods
+/// compute; errors report the lowest failing agent. Worth it for large batches: a call
+/// costs a thread start per core (tens of microseconds).
+#[cfg(feature = "parallel")]
+impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol>
+    Agent<T, S, L, NP, B, M, C, X, Pol>
+where
+    T: Real,
+    S: Spec,
+    M: Batched<Model<T, S>, B> + Sync,
+    C: Batched<Config<T>, B> + Sync,
+    X: extras::Extras<T, S, L, NP, B> + Sync,
+    Pol: PolicySet<S, L, NP> + Sync,
+{
+    /// [`infer_states_into`](Self::infer_states_into) over all cores.
+    pub fn infer_states_parallel_into(
+        &self,
+        obs: &[S::Observation; B],
+        prior: &impl BeliefBatch<T, S, B>,
+        out: &mut impl BeliefBatchMut<T, S, B>,
+    ) -> Result<(), Error> {
+        let prior = prior.beliefs();
+        parallel::for_each(out.beliefs_mut(), |b, slot| {
+            *slot = self.infer_states_one(b, &obs[b], &prior[b])?;
+            Ok(())
+        })
+    }
+
+    /// [`infer_policies_into`](Self::infer_policies_into) over all cores.
+    pub fn infer_policies_parallel_into(
+        &self,
+        qs: &impl BeliefBatch<T, S, B>,
+        q_pi: &mut [SVector<T, NP>; B],
+        neg_efe: &mut [SVector<T, NP>; B],
+    ) -> Result<(), Error> {
+        let qs = qs.beliefs();
+        parallel::for_each_pair(q_pi, neg_efe, |b, q, g| {
+            self.infer_policies_one(b, &qs[b], q, g)
+        })
+    }
+
+    /// [`update_empirical_prior_into`](Self::update_empirical_prior_into) over all cores.
+    pub fn update_empirical_prior_parallel_into(
+        &self,
+        action: &[S::Action; B],
+        qs: &impl BeliefBatch<T, S, B>,
+        out: &mut impl BeliefBatchMut<T, S, B>,
+    ) -> Result<(), Error> {
+        let qs = qs.beliefs();
+        parallel::for_each(out.beliefs_mut(), |b, slot| {
+            self.update_empirical_prior_one(b, &action[b], &qs[b], slot)
+        })
+    }
+}
+
+#[cfg(feature = "parallel")]
+mod parallel {
+    use crate::error::Error;
+
+    /// Calls `f(b, &mut out[b])` for every `b`, one contiguous chunk of `out` per core; the
+    /// first error (by agent index) wins.
+    pub(super) fn for_each<O: Send>(
+        out: &mut [O],
+        f: impl Fn(usize, &mut O) -> Result<(), Error> + Sync,
+    ) -> Result<(), Error> {
+        let mut none = [(); 0];
+        let n = out.len();
+        for_each_pair_of(out, &mut none, n, |b, o, _| f(b, o))
+    }
+
+    /// Calls `f(b, &mut x[b], &mut y[b])` for every `b` (see [`for_each`]).
+    pub(super) fn for_each_pair<X: Send, Y: Send>(
+        x: &mut [X],
+        y: &mut [Y],
+        f: impl Fn(usize, &mut X, &mut Y) -> Result<(), Error> + Sync,
+    ) -> Result<(), Error> {
+        let n = x.len().min(y.len());
+        for_each_pair_of(x, y, n, |b, a, c| match c {
+            Some(c) => f(b, a, c),
+            None => Ok(()),
+        })
+    }
+
+    fn for_each_pair_of<X: Send, Y: Send>(
+        x: &mut [X],
+        y: &mut [Y],
+        n: usize,
+        f: impl Fn(usize, &mut X, Option<&mut Y>) -> Result<(), Error> + Sync,
+    ) -> Result<(), Error> {
+        let threads = std::thread::available_parallelism()
+            .map(|t| t.get())
+            .unwrap_or(1)
+            .min(n.max(1));
+        let chunk = n.div_ceil(threads.max(1)).max(1);
+        let f = &f;
+        let run = move |start: usize, xs: &mut [X], ys: &mut [Y]| -> Result<(), Error> {
+            let mut ys = ys.iter_mut();
+            for (i, a) in xs.iter_mut().enumerate() {
+                let b = start + i;
+                f(b, a, ys.next()).map_err(|e| e.in_agent(b))?;
+            }
+            Ok(())
+        };
+        let ny = n.min(y.len());
+        let (x, y) = (&mut x[..n], &mut y[..ny]);
+        std::thread::scope(|scope| {
+            let mut ychunks = y.chunks_mut(chunk);
+            let mut parts = x.chunks_mut(chunk).enumerate();
+            let first = parts.next();
+            let first_y = ychunks.next().unwrap_or_default();
+            let handles: std::vec::Vec<_> = parts
+                .map(|(k, xs)| {
+                    let ys = ychunks.next().unwrap_or_default();
+                    scope.spawn(move || run(k * chunk, xs, ys))
+                })
+                .collect();
+            let mut result = match first {
+                Some((_, xs)) => run(0, xs, first_y),
+                None => Ok(()),
+            };
+            for h in handles {
+                let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                if result.is_ok() {
+                    result = r;
+                }
+            }
+            result
+        })
     }
 }
 

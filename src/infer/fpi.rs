@@ -71,7 +71,7 @@ pub fn fpi<'a, T: Real + 'a, S: Spec>(
     for _ in 0..sweeps.max() {
         let mut next = ln_prior;
         spec::each_modality::<S>(
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             |m| {
                 let info = &ms[m];
                 if info.group != m {
@@ -93,7 +93,7 @@ pub fn fpi<'a, T: Real + 'a, S: Spec>(
             },
         );
         spec::each_factor::<S>(
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             |f| maths::softmax_in_place(next.factor_mut(f)),
         );
         let done = matches!(sweeps, Sweeps::UpTo(_)) && next == q;

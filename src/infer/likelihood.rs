@@ -22,7 +22,7 @@ pub fn index_into<T: Real, S: Spec>(
 ) {
     let o = obs.as_ref();
     spec::each_modality::<S>(
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
         |m| {
             let info = &spec::modalities::<S>()[m];
             let ll = &mut out.as_mut()[info.tensor_range()];

@@ -30,7 +30,7 @@ pub fn check_action<S: Spec>(action: &S::Action) -> Result<(), Error> {
 /// Uses the model's structure: an identity transition copies `q_f`; one-hot columns add each
 /// parent state's weight to its single successor; otherwise the columns of `B` are mixed
 /// (skipping parent states of zero weight).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn predict_factor<T: Real, S: Spec>(
     model: &Model<T, S>,
     f: usize,

@@ -67,7 +67,7 @@ pub fn contract<T: Real>(t: &[T], q: &[&[T]], joint: &mut [T]) -> T {
 ///
 /// `out[k]` is added to at `offsets[k]` of the flat slice `out` (the axes' marginals live in
 /// one flat belief vector, each at its own offset).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn messages_add<T: Real>(t: &[T], q: &[&[T]], offsets: &[usize], out: &mut [T]) {
     match q {
         [] => {}

@@ -7,7 +7,7 @@
 
 use super::real::{Pack, Real};
 
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn lanes<T: Real>() -> usize {
     <T::Pack as Pack<T>>::LANES
 }
@@ -20,7 +20,7 @@ fn lanes<T: Real>() -> usize {
 /// assert_eq!(x[1], 0.0);
 /// assert!((x[0] - actinf::maths::MINVAL.ln()).abs() < 1e-12 && (x[2] - 1.0).abs() < 1e-15);
 /// ```
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn log_stable_in_place<T: Real>(x: &mut [T]) {
     let floor = T::Pack::splat(T::MINVAL);
     for c in x.chunks_mut(lanes::<T>()) {
@@ -29,7 +29,7 @@ pub fn log_stable_in_place<T: Real>(x: &mut [T]) {
 }
 
 /// `out ← ln(max(x, MINVAL))` entrywise (`out` and `x` of equal length).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn log_stable_into<T: Real>(x: &[T], out: &mut [T]) {
     let floor = T::Pack::splat(T::MINVAL);
     for (c, o) in x.chunks(lanes::<T>()).zip(out.chunks_mut(lanes::<T>())) {
@@ -38,7 +38,7 @@ pub fn log_stable_into<T: Real>(x: &[T], out: &mut [T]) {
 }
 
 /// `x ← exp(x)` entrywise.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn exp_in_place<T: Real>(x: &mut [T]) {
     for c in x.chunks_mut(lanes::<T>()) {
         T::Pack::load(c, T::ZERO).exp().store(c);
@@ -46,7 +46,7 @@ pub fn exp_in_place<T: Real>(x: &mut [T]) {
 }
 
 /// The largest entry (`-∞` for an empty slice).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn max<T: Real>(x: &[T]) -> T {
     let ninf = -T::max_value().unwrap_or(T::ONE);
     let n = lanes::<T>();
@@ -69,7 +69,7 @@ pub fn max<T: Real>(x: &[T]) -> T {
 }
 
 /// `Σ x` (lane-wise partial sums reduced pairwise, then the tail in order).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn sum<T: Real>(x: &[T]) -> T {
     let n = lanes::<T>();
     let chunks = x.chunks_exact(n);
@@ -90,7 +90,7 @@ pub fn sum<T: Real>(x: &[T]) -> T {
 }
 
 /// `Σ a_i b_i` over the common length.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn dot<T: Real>(a: &[T], b: &[T]) -> T {
     let len = a.len().min(b.len());
     let (a, b) = (&a[..len], &b[..len]);
@@ -122,7 +122,7 @@ pub fn dot<T: Real>(a: &[T], b: &[T]) -> T {
 }
 
 /// `y ← y + α x` over the common length.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn axpy<T: Real>(alpha: T, x: &[T], y: &mut [T]) {
     let n = lanes::<T>();
     let len = x.len().min(y.len());
@@ -139,7 +139,7 @@ pub fn axpy<T: Real>(alpha: T, x: &[T], y: &mut [T]) {
 }
 
 /// `x ← x / s` entrywise.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn div_in_place<T: Real>(x: &mut [T], s: T) {
     let n = lanes::<T>();
     let d = T::Pack::splat(s);
@@ -154,7 +154,7 @@ pub fn div_in_place<T: Real>(x: &mut [T], s: T) {
 
 /// `Σ p ln max(p, MINVAL)`: minus the Shannon entropy, with pymdp's clipping (zero entries
 /// contribute exactly 0).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn xlogx_sum<T: Real>(p: &[T]) -> T {
     let floor = T::Pack::splat(T::MINVAL);
     let mut acc = T::Pack::splat(T::ZERO);
@@ -184,7 +184,7 @@ pub fn entropy_slice<T: Real>(p: &[T]) -> T {
 /// actinf::maths::softmax_in_place(&mut x);
 /// assert!((x.iter().sum::<f64>() - 1.0).abs() < 1e-15 && x[2] > x[1]);
 /// ```
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn softmax_in_place<T: Real>(x: &mut [T]) {
     let m = max(x);
     let mp = T::Pack::splat(m);
@@ -197,7 +197,7 @@ pub fn softmax_in_place<T: Real>(x: &mut [T]) {
 
 /// `y_r ← Σ_j a[r·C + j] x_j` with `C = x.len()` and `R = y.len()`: a row-major `R × C`
 /// matrix times a vector. Four rows at a time share each load of `x`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
     let c = x.len();
     if c == 0 {
@@ -261,7 +261,7 @@ pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
 ///
 /// The output is built four packs at a time in registers (every column's slice of them
 /// loaded once), so a dense product streams `A` once at one load per multiply–add.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
     let r = y.len();
     if r == 0 {
@@ -322,7 +322,7 @@ pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
 
 /// `y_j ← y_j + Σ_r x_r a[r·C + j]` with `C = y.len()` and `R = x.len()`: the transposed
 /// product `Aᵀ x`, accumulated into `y`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn matvec_t_add<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
     let c = y.len();
     if c == 0 {

@@ -196,7 +196,7 @@ impl<T: Real, S: Spec> Belief<T, S> {
     /// The outer product of the marginals of `parents` (C order, last parent fastest) into
     /// `out[..parents.joint]`: the joint the mean-field approximation assigns to the parent
     /// states of a tensor.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn joint(&self, parents: &Parents, out: &mut [T]) {
         let fs = spec::factors::<S>();
         let all = self.0.as_ref();

@@ -338,6 +338,23 @@ impl<T: Real, S: Spec> Model<T, S> {
         Ok(m)
     }
 
+    /// [`from_slices`](Self::from_slices) straight into a heap allocation: the model is
+    /// never on the stack in an optimised build (`Box::new` of the `const`
+    /// [`EMPTY`](Self::EMPTY) writes zeros in place), so a model of any size can be built on
+    /// a small stack. Share it across a batch with
+    /// [`Agent::from_parts`](crate::Agent::from_parts)`(Shared(boxed), …)`.
+    #[cfg(feature = "alloc")]
+    pub fn boxed_from_slices(
+        a: &[T],
+        b: &[T],
+        c: &[T],
+        d: &[T],
+    ) -> Result<alloc::boxed::Box<Self>, Error> {
+        let mut m = alloc::boxed::Box::new(Self::EMPTY);
+        m.init_from_slices(a, b, c, d)?;
+        Ok(m)
+    }
+
     /// Fills this model in place from flat slices (see [`from_slices`](Self::from_slices)).
     /// On error the model is left [`EMPTY`](Self::EMPTY).
     pub fn init_from_slices(&mut self, a: &[T], b: &[T], c: &[T], d: &[T]) -> Result<(), Error> {

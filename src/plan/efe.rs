@@ -67,7 +67,7 @@ impl<T: Real> EfeTerms<T> {
         self.utility + self.states_info_gain - self.neg_pa_info_gain - self.neg_pb_info_gain
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn add(&mut self, o: &Self) {
         self.utility += o.utility;
         self.states_info_gain += o.states_info_gain;
@@ -202,7 +202,7 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
 
     /// The terms of modality `m` at step `t`, from its predicted outcomes `qo`, the joint `w`
     /// over the parents `A` was contracted with, and the matching column entropies `h`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn score(
         &self,
         t: usize,
@@ -353,7 +353,7 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
 
     /// One policy step of the tree walk: predicts the policy-dependent factors (the others
     /// come from `fx`) and scores the modalities that depend on them.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn walk_step(
         &self,
         t: usize,
@@ -366,7 +366,7 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
         let model = self.model;
         let u = action.as_ref();
         spec::each_factor::<S>(
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             |f| {
                 let info = &spec::factors::<S>()[f];
                 let r = info.range();
@@ -391,7 +391,7 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
             None
         };
         spec::each_modality::<S>(
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             |m| {
                 let info = &spec::modalities::<S>()[m];
                 let reduced = fx.reduce[t] && info.mixed();
@@ -551,7 +551,7 @@ fn pays_to_reduce<S: Spec>(nodes: usize) -> bool {
 }
 
 /// The one parent `mask` selects, if it selects exactly one.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn single(parents: &spec::Parents, mask: u32) -> Option<usize> {
     let n = parents.len as u32;
     let sel = if n >= 32 {
@@ -563,7 +563,7 @@ fn single(parents: &spec::Parents, mask: u32) -> Option<usize> {
 }
 
 /// The number of nonzero entries of `w` and the index of the last one.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn nonzeros<T: Real>(w: &[T]) -> (usize, usize) {
     let mut n = 0;
     let mut last = 0;
