@@ -4,7 +4,8 @@
 //! types, one native register wide (`f32x4`/`f64x2` with SSE2 on a baseline x86-64 target,
 //! `f32x8`/`f64x4` with AVX), so the kernels in [`vector`](super::vector) process whole
 //! vectors at a time, `ln` and `exp` included (wide's vectorised approximations, accurate to
-//! about one ulp, in `no_std` too).
+//! about one ulp, in `no_std` too; for `f64`, `ln` is our own division-free, table-driven
+//! version, see `maths/ln.rs`).
 
 use core::fmt::{Debug, Display};
 use core::ops::{Add, Mul, Sub};
@@ -154,7 +155,7 @@ macro_rules! partial {
 }
 
 macro_rules! impl_pack {
-    ($p:ty, $t:ty, $n:tt) => {
+    ($p:ty, $t:ty, $n:tt, $ln:path) => {
         impl Pack<$t> for $p {
             const LANES: usize = $n;
             #[inline(always)]
@@ -194,7 +195,7 @@ macro_rules! impl_pack {
             }
             #[inline(always)]
             fn ln(self) -> Self {
-                <$p>::ln(self)
+                $ln(self)
             }
             #[inline(always)]
             fn exp(self) -> Self {
@@ -250,10 +251,10 @@ type F32Pack = wide::f32x4;
 #[cfg(not(target_feature = "avx"))]
 type F64Pack = wide::f64x2;
 
-impl_pack!(wide::f32x8, f32, 8);
-impl_pack!(wide::f64x4, f64, 4);
-impl_pack!(wide::f32x4, f32, 4);
-impl_pack!(wide::f64x2, f64, 2);
+impl_pack!(wide::f32x8, f32, 8, wide::f32x8::ln);
+impl_pack!(wide::f64x4, f64, 4, super::ln::ln_f64x4);
+impl_pack!(wide::f32x4, f32, 4, wide::f32x4::ln);
+impl_pack!(wide::f64x2, f64, 2, super::ln::ln_f64x2);
 
 /// Converts an `f64` constant into `T`.
 #[inline(always)]

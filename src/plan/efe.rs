@@ -385,6 +385,11 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
             },
         );
         let mut terms = fx.terms[t];
+        // The modalities scored here (bit m) and those whose outcome entropy is still to be
+        // taken: the utility and the entropies are summed after the loop, in one pass over
+        // all the predicted outcomes when every modality takes part.
+        let mut scored = 0u64;
+        let mut unknown_entropy = 0u64;
         let novelty_a = if self.terms.param_info_gain {
             self.novelty_a
         } else {
@@ -435,10 +440,9 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
                 // a one-hot belief picks a column (whose entropy is known), a sparse one
                 // mixes few columns, a dense one takes the matrix–vector product.
                 let no = info.outcomes;
-                let (nnz, last) = nonzeros(w);
                 let mut entropy = None;
                 let ambiguity;
-                if nnz == 1 && w[last] == T::ONE {
+                if let Some(last) = one_hot(w) {
                     qo.copy_from_slice(&a[last * no..(last + 1) * no]);
                     entropy = ent.map(|e| e[last]);
                     ambiguity = h[last];
@@ -446,12 +450,15 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
                     maths::mix_columns(a, w, qo);
                     ambiguity = maths::dot(h, w);
                 }
-                if self.terms.utility {
-                    terms.utility += maths::dot(qo, &self.c[t][info.range()]);
-                }
+                scored |= 1 << m;
                 if self.terms.states_info_gain {
-                    let h_qo = entropy.unwrap_or_else(|| -maths::xlogx_sum(qo));
-                    terms.states_info_gain += h_qo - ambiguity;
+                    match entropy {
+                        Some(h_qo) => terms.states_info_gain += h_qo - ambiguity,
+                        None => {
+                            unknown_entropy |= 1 << m;
+                            terms.states_info_gain -= ambiguity;
+                        }
+                    }
                 }
                 if let Some(wa) = novelty_a {
                     let wq = &mut sc.wq.as_mut()[info.range()];
@@ -460,6 +467,13 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
                 }
             },
         );
+        let qo = sc.qo.as_ref();
+        if self.terms.utility {
+            terms.utility +=
+                over_modalities::<S, T>(scored, qo, |x| maths::dot(x.0, x.1), self.c[t]);
+        }
+        terms.states_info_gain -=
+            over_modalities::<S, T>(unknown_entropy, qo, |x| maths::xlogx_sum(x.0), qo);
         terms.neg_pb_info_gain += self.novelty_b_term(action, q, next, &mut sc.joint_prev);
         terms
     }
@@ -536,6 +550,29 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
     }
 }
 
+/// `Σ_m f(x_m, y_m)` over the modalities in `set` (bit m), where `x_m`, `y_m` are modality
+/// `m`'s parts of the outcome-shaped `x`, `y`: one call over the whole of both when `set`
+/// holds every modality (`f` must then be additive over the parts, as a dot product is).
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn over_modalities<S: Spec, T: Real>(
+    mut set: u64,
+    x: &[T],
+    f: impl Fn((&[T], &[T])) -> T,
+    y: &[T],
+) -> T {
+    if set == (1u64 << spec::num_modalities::<S>()) - 1 {
+        return f((x, y));
+    }
+    let ms = spec::modalities::<S>();
+    let mut total = T::ZERO;
+    while set != 0 {
+        let m = set.trailing_zeros() as usize;
+        set &= set - 1;
+        total += f((&x[ms[m].range()], &y[ms[m].range()]));
+    }
+    total
+}
+
 /// Whether contracting the mixed modalities' likelihoods over their policy-independent
 /// parents once pays for itself over `nodes` policy steps: it saves `NO · (J − J_dyn)`
 /// multiply–adds per step and costs `NO · J` plus a fixed overhead per column once.
@@ -562,18 +599,22 @@ fn single(parents: &spec::Parents, mask: u32) -> Option<usize> {
     (sel.count_ones() == 1).then(|| parents.ids[sel.trailing_zeros() as usize])
 }
 
-/// The number of nonzero entries of `w` and the index of the last one.
+/// The index of `w`'s single entry if it is exactly one-hot (`w[i] = 1`, all others 0).
+///
+/// It stops at the first entry that rules it out, and reads `w` one entry at a time (the
+/// belief was just written entry by entry, and a vector load of it would wait for the stores).
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn nonzeros<T: Real>(w: &[T]) -> (usize, usize) {
-    let mut n = 0;
-    let mut last = 0;
+fn one_hot<T: Real>(w: &[T]) -> Option<usize> {
+    let mut hot = None;
     for (i, &x) in w.iter().enumerate() {
         if x != T::ZERO {
-            n += 1;
-            last = i;
+            if hot.is_some() || x != T::ONE {
+                return None;
+            }
+            hot = Some(i);
         }
     }
-    (n, last)
+    hot
 }
 
 /// The entropy of each column (of `rows` entries) of column-major data.
