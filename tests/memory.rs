@@ -9,6 +9,8 @@
 //! * The five benchmark models are built and stepped at B = 1 and B = 1024 on a thread with
 //!   the main thread's default stack (8 MiB), and a 1024-agent M4 parameter sweep (per-agent
 //!   γ and C) fits in 16 MiB, counting the heap honestly.
+//! * One factor of 100 states, 10 actions, 1000 policies of length 3 (a 1 MiB model) is built
+//!   on the heap and stepped on a 64 KiB stack.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -379,4 +381,71 @@ fn m4_parameter_sweep_of_1024_agents_fits_in_16_mib() {
         // Agents with different γ and C make different choices.
         assert_ne!(q_pi[0], q_pi[B - 1]);
     });
+}
+
+actinf::model! {
+    /// The large single factor: 100 states, 10 actions, 100 outcomes.
+    pub Corridor {
+        factors { Position: 100 controlled_by 10 }
+        modalities { Sensor: 100 depends_on [Position] }
+    }
+}
+
+/// One factor of 100 states and 10 actions with policies of length 3 (1000 policies): the
+/// model (about 1 MiB in `f64`) is filled on the heap and the agent is built and stepped on
+/// a thread with a 64 KiB stack (it took 14 MiB to construct before).
+#[test]
+fn large_single_factor_builds_and_steps_on_a_small_stack() {
+    const L: usize = 3;
+    const NP: usize = 1000;
+    let action = on_stack(64 * KIB, || {
+        let (n, u) = (100usize, 10usize);
+        // A: a noisy sensor; B: action k moves k − 5 cells along a ring (pymdp C order).
+        let mut a = std::vec![0.0f64; n * n];
+        for o in 0..n {
+            for s in 0..n {
+                a[o * n + s] = if o == s { 0.91 } else { 0.09 / (n - 1) as f64 };
+            }
+        }
+        let mut b = std::vec![0.0f64; n * n * u];
+        for s in 0..n {
+            for k in 0..u {
+                let next = (s + n + k - 5) % n;
+                b[(next * n + s) * u + k] = 1.0;
+            }
+        }
+        let mut c = std::vec![0.0f64; n];
+        c[42] = 4.0;
+        let d = std::vec![1.0 / n as f64; n];
+        let model = Model::<f64, Corridor>::boxed_from_slices(&a, &b, &c, &d).expect("model");
+        let agent = Agent::<f64, Corridor, L, NP, 1, _, _, _, _>::from_parts(
+            Shared(model),
+            Shared(Config::default()),
+            actinf::agent::Plain,
+            actinf::Policies::all(),
+        )
+        .expect("agent");
+        let mut prior = batch::boxed::<Belief<f64, Corridor>, 1>(Belief::ZERO);
+        agent.initial_prior_into(&mut prior);
+        let mut qs = batch::boxed::<Belief<f64, Corridor>, 1>(Belief::ZERO);
+        let mut q_pi = batch::boxed::<SVector<f64, NP>, 1>(SVector::zeros());
+        let mut neg_efe = batch::boxed::<SVector<f64, NP>, 1>(SVector::zeros());
+        let mut actions = batch::boxed::<[usize; 1], 1>([0]);
+        let mut rng = SmallRng::seed_from_u64(2);
+        agent
+            .infer_states_into(&[[40]], &prior, &mut qs)
+            .expect("infer");
+        agent
+            .infer_policies_into(&qs, &mut q_pi, &mut neg_efe)
+            .expect("policies");
+        agent
+            .sample_action_into(&q_pi, &mut rng, &mut actions)
+            .expect("action");
+        agent
+            .update_empirical_prior_into(&actions, &qs, &mut prior)
+            .expect("prior");
+        actions[0][0]
+    });
+    // At cell 40, with the preferred reading at 42: step right, +1 or +2 (actions 6, 7).
+    assert!(action == 6 || action == 7, "action {action}");
 }
