@@ -78,7 +78,7 @@ pub use batch::{PerAgent, Shared};
 pub use maths::Real;
 pub use model::{
     Belief, BeliefBatch, BeliefBatchMut, Beliefs, Categorical, DirichletA, DirichletB, DirichletD,
-    Error, Model, NORMALISATION_TOLERANCE, Problem, Tensor,
+    Error, MISSING, Model, NORMALISATION_TOLERANCE, Problem, Tensor,
 };
 pub use plan::{CustomPolicies, Policies, PolicySet};
 pub use spec::{Factor, Modality, Spec};
@@ -117,7 +117,7 @@ pub mod belief {
 
 /// Observations (the path of earlier releases; see [`model`](mod@model)).
 pub mod observation {
-    pub use crate::model::{Categorical, check_observation};
+    pub use crate::model::{Categorical, MISSING, check_observation};
 }
 
 /// Errors (the path of earlier releases; see [`model`](mod@model)).

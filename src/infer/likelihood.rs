@@ -9,7 +9,8 @@ use crate::model::{Categorical, Model};
 use crate::spec::{self, Flat, Spec};
 
 /// `ll_m = ln A_m[o_m, ·]` for every modality of an index observation, written into `out`
-/// (one tensor over each modality's parents, at its tensor offset).
+/// (one tensor over each modality's parents, at its tensor offset); zeros for a
+/// [`MISSING`](crate::model::MISSING) modality (no evidence).
 ///
 /// # Panics
 /// If an observation index is out of range (check with
@@ -26,6 +27,10 @@ pub fn index_into<T: Real, S: Spec>(
         |m| {
             let info = &spec::modalities::<S>()[m];
             let ll = &mut out.as_mut()[info.tensor_range()];
+            if o[m] == crate::model::MISSING {
+                ll.fill(T::ZERO);
+                return;
+            }
             let lna = model.ln_likelihood(m);
             for (x, col) in ll.iter_mut().zip(lna.chunks_exact(info.outcomes)) {
                 *x = col[o[m]];

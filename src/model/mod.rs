@@ -22,4 +22,4 @@ pub use belief::{Belief, BeliefBatch, BeliefBatchMut, Beliefs};
 pub use dirichlet::{DirichletA, DirichletB, DirichletD, NoveltyA, NoveltyB};
 pub use error::{Entry, Error, MAX_AXES, NORMALISATION_TOLERANCE, Problem, Tensor};
 pub use model::{Model, pymdp_order};
-pub use observation::{Categorical, check_observation};
+pub use observation::{Categorical, MISSING, check_observation};

@@ -1,7 +1,9 @@
 //! Observations: outcome indices (pymdp's default) or probability vectors (`categorical_obs`).
 //!
 //! The two are different types, so passing one where the other is expected does not compile.
-//! An index observation is `S::Observation = [usize; M]`, one outcome per modality.
+//! An index observation is `S::Observation = [usize; M]`, one outcome per modality, where
+//! [`MISSING`] marks a modality that observed nothing this step (a sensor dropped out; pymdp's
+//! mask or `-1`): it gives no evidence and its `A` is never read.
 
 use core::fmt;
 
@@ -76,9 +78,23 @@ impl<T: Real, S: Spec> Categorical<T, S> {
         Ok(())
     }
 
-    /// The one-hot encoding of index observations.
+    /// The one-hot encoding of index observations ([`MISSING`] is an error here: a
+    /// categorical observation has no way to say "nothing").
     pub fn one_hot(obs: &S::Observation) -> Result<Self, Error> {
         check_observation::<S>(obs)?;
+        if let Some(m) = obs.as_ref().iter().position(|&o| o == MISSING) {
+            let info = &spec::modalities::<S>()[m];
+            return Err(Error::new(
+                Tensor::Observation,
+                m,
+                info.name,
+                Entry::at(0),
+                Problem::OutOfRange {
+                    value: MISSING,
+                    len: info.outcomes,
+                },
+            ));
+        }
         let mut o = Categorical::<T, S>(<S::Outcomes<T> as Flat<T>>::ZERO);
         for (info, &i) in spec::modalities::<S>().iter().zip(obs.as_ref()) {
             o.0.as_mut()[info.offset + i] = T::ONE;
@@ -100,10 +116,31 @@ impl<T: Real, S: Spec> Categorical<T, S> {
     }
 }
 
-/// Checks each observation index against its modality's outcome count.
+/// The observation index of a modality that observed nothing (pymdp's `-1`, or a mask of 0):
+/// no evidence, so state inference is what it would be on the model without that modality.
+///
+/// ```
+/// # actinf::model! { pub Two { factors { S2: 2 } modalities { Eye: 2 depends_on [S2], Ear: 2 depends_on [S2] } } }
+/// use actinf::{Belief, Model, MISSING, inference, list};
+/// let model = Model::<f64, Two>::new(
+///     &list![[[0.9, 0.2], [0.1, 0.8]], [[0.7, 0.4], [0.3, 0.6]]],
+///     &list![[[[1.0], [0.0]], [[0.0], [1.0]]]],
+///     &list![[0.0, 0.0], [0.0, 0.0]],
+///     &list![[0.5, 0.5]],
+/// )?;
+/// let prior = Belief::new(list![[0.5, 0.5]])?;
+/// let eye_only = inference::infer_states(&model, &[0, MISSING], &prior, 16)?;
+/// // Only the eye's evidence: q ∝ (0.9, 0.2).
+/// assert!((eye_only.factor(0)[0] - 0.9 / 1.1).abs() < 1e-12);
+/// # Ok::<(), actinf::Error>(())
+/// ```
+pub const MISSING: usize = usize::MAX;
+
+/// Checks each observation index against its modality's outcome count ([`MISSING`] is
+/// allowed: no evidence from that modality).
 pub fn check_observation<S: Spec>(obs: &S::Observation) -> Result<(), Error> {
     for (m, (info, &o)) in spec::modalities::<S>().iter().zip(obs.as_ref()).enumerate() {
-        if o >= info.outcomes {
+        if o >= info.outcomes && o != MISSING {
             return Err(Error::new(
                 Tensor::Observation,
                 m,
