@@ -144,6 +144,7 @@ macro_rules! spec_storage {
         type Tensors<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().tensors];
         type Transitions<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().transitions];
         type Columns = [u32; $crate::spec::layout_value::<Self>().columns];
+        type Pairs<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().pairs];
         type Joint<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().max_joint];
         type Reduced<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().reduced];
         type ReducedTensors<T: $crate::Real> =

@@ -437,11 +437,10 @@ where
         prior: &impl BeliefBatch<T, S, B>,
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
-        let prior = prior.beliefs();
         let out = out.beliefs_mut();
         for b in 0..B {
             out[b] = self
-                .infer_states_one(b, &obs[b], &prior[b])
+                .infer_states_one(b, &obs[b], prior.belief(b))
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -486,13 +485,12 @@ where
         prior: &impl BeliefBatch<T, S, B>,
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
-        let prior = prior.beliefs();
         let out = out.beliefs_mut();
         for b in 0..B {
             out[b] = infer::infer_states_categorical_with(
                 self.models.get(b),
                 &obs[b],
-                &prior[b],
+                prior.belief(b),
                 self.configs.get(b).sweeps(),
             )
             .map_err(|e| e.in_agent(b))?;
@@ -518,10 +516,9 @@ where
         qs: &impl BeliefBatch<T, S, B>,
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
-        let qs = qs.beliefs();
         let out = out.beliefs_mut();
         for b in 0..B {
-            self.update_empirical_prior_one(b, &action[b], &qs[b], &mut out[b])
+            self.update_empirical_prior_one(b, &action[b], qs.belief(b), &mut out[b])
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -583,9 +580,8 @@ where
         q_pi: &mut [SVector<T, NP>; B],
         neg_efe: &mut [SVector<T, NP>; B],
     ) -> Result<(), Error> {
-        let qs = qs.beliefs();
         for b in 0..B {
-            self.infer_policies_one(b, &qs[b], &mut q_pi[b], &mut neg_efe[b])
+            self.infer_policies_one(b, qs.belief(b), &mut q_pi[b], &mut neg_efe[b])
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -704,12 +700,11 @@ where
     pub fn infer_states_parallel_into(
         &self,
         obs: &[S::Observation; B],
-        prior: &impl BeliefBatch<T, S, B>,
+        prior: &(impl BeliefBatch<T, S, B> + Sync),
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
-        let prior = prior.beliefs();
         parallel::for_each(out.beliefs_mut(), |b, slot| {
-            *slot = self.infer_states_one(b, &obs[b], &prior[b])?;
+            *slot = self.infer_states_one(b, &obs[b], prior.belief(b))?;
             Ok(())
         })
     }
@@ -717,13 +712,12 @@ where
     /// [`infer_policies_into`](Self::infer_policies_into) over all cores.
     pub fn infer_policies_parallel_into(
         &self,
-        qs: &impl BeliefBatch<T, S, B>,
+        qs: &(impl BeliefBatch<T, S, B> + Sync),
         q_pi: &mut [SVector<T, NP>; B],
         neg_efe: &mut [SVector<T, NP>; B],
     ) -> Result<(), Error> {
-        let qs = qs.beliefs();
         parallel::for_each_pair(q_pi, neg_efe, |b, q, g| {
-            self.infer_policies_one(b, &qs[b], q, g)
+            self.infer_policies_one(b, qs.belief(b), q, g)
         })
     }
 
@@ -731,12 +725,11 @@ where
     pub fn update_empirical_prior_parallel_into(
         &self,
         action: &[S::Action; B],
-        qs: &impl BeliefBatch<T, S, B>,
+        qs: &(impl BeliefBatch<T, S, B> + Sync),
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
-        let qs = qs.beliefs();
         parallel::for_each(out.beliefs_mut(), |b, slot| {
-            self.update_empirical_prior_one(b, &action[b], &qs[b], slot)
+            self.update_empirical_prior_one(b, &action[b], qs.belief(b), slot)
         })
     }
 }

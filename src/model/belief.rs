@@ -342,8 +342,8 @@ impl<T: Real, S: Spec, const B: usize> IndexMut<usize> for Beliefs<T, S, B> {
             check also that the beliefs are over the agent's model and scalar type"
 )]
 pub trait BeliefBatch<T: Real, S: Spec, const B: usize> {
-    /// The batch, one belief per agent.
-    fn beliefs(&self) -> &[Belief<T, S>; B];
+    /// Agent `b`'s belief (`b < B`).
+    fn belief(&self, b: usize) -> &Belief<T, S>;
 }
 
 /// Storage the agent writes a batch's beliefs into (see [`BeliefBatch`]).
@@ -358,8 +358,8 @@ pub trait BeliefBatchMut<T: Real, S: Spec, const B: usize>: BeliefBatch<T, S, B>
 }
 
 impl<T: Real, S: Spec, const B: usize> BeliefBatch<T, S, B> for Beliefs<T, S, B> {
-    fn beliefs(&self) -> &[Belief<T, S>; B] {
-        &self.0
+    fn belief(&self, b: usize) -> &Belief<T, S> {
+        &self.0[b]
     }
 }
 impl<T: Real, S: Spec, const B: usize> BeliefBatchMut<T, S, B> for Beliefs<T, S, B> {
@@ -368,8 +368,8 @@ impl<T: Real, S: Spec, const B: usize> BeliefBatchMut<T, S, B> for Beliefs<T, S,
     }
 }
 impl<T: Real, S: Spec, const B: usize> BeliefBatch<T, S, B> for [Belief<T, S>; B] {
-    fn beliefs(&self) -> &[Belief<T, S>; B] {
-        self
+    fn belief(&self, b: usize) -> &Belief<T, S> {
+        &self[b]
     }
 }
 impl<T: Real, S: Spec, const B: usize> BeliefBatchMut<T, S, B> for [Belief<T, S>; B] {
@@ -381,8 +381,8 @@ impl<T: Real, S: Spec, const B: usize> BeliefBatchMut<T, S, B> for [Belief<T, S>
 impl<T: Real, S: Spec, const B: usize, X: BeliefBatch<T, S, B>> BeliefBatch<T, S, B>
     for alloc::boxed::Box<X>
 {
-    fn beliefs(&self) -> &[Belief<T, S>; B] {
-        (**self).beliefs()
+    fn belief(&self, b: usize) -> &Belief<T, S> {
+        (**self).belief(b)
     }
 }
 #[cfg(feature = "alloc")]

@@ -43,6 +43,8 @@ pub enum Tensor {
     Policies,
     /// A scalar hyperparameter (γ, α); `name` says which.
     Hyperparameter,
+    /// An inference window (observation and action history).
+    Window,
 }
 
 impl Tensor {
@@ -62,6 +64,7 @@ impl Tensor {
             Tensor::PolicyPosterior => "q_pi",
             Tensor::Policies => "policies",
             Tensor::Hyperparameter => "hyperparameter",
+            Tensor::Window => "window",
         }
     }
 
@@ -176,6 +179,10 @@ pub enum Problem {
         /// The axis length.
         len: usize,
     },
+    /// A window got two observations without an action between them.
+    ActionExpected,
+    /// A window got an action before any observation, or two actions in a row.
+    ObservationExpected,
 }
 
 /// An invalid tensor or input, with enough context to find it.
@@ -250,7 +257,7 @@ impl fmt::Display for Error {
             "factor"
         };
         match self.tensor {
-            Tensor::E | Tensor::PolicyPosterior | Tensor::Policies => {
+            Tensor::E | Tensor::PolicyPosterior | Tensor::Policies | Tensor::Window => {
                 write!(f, "{}", self.tensor.label())?
             }
             Tensor::Hyperparameter => write!(f, "hyperparameter `{}`", self.name)?,
@@ -301,6 +308,13 @@ impl fmt::Display for Error {
                 ": index {value} is out of range (this axis has {len} entries, 0..={})",
                 len.saturating_sub(1)
             ),
+            Problem::ActionExpected => f.write_str(
+                ": a new observation needs the action taken since the last one \
+                 (record it with `Window::act`)",
+            ),
+            Problem::ObservationExpected => {
+                f.write_str(": an action must follow an observation (one action per observation)")
+            }
         }
     }
 }

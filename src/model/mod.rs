@@ -6,7 +6,9 @@
 //! * [`DirichletA`], [`DirichletB`], [`DirichletD`] — concentrations (`pA`, `pB`, `pD`), and
 //!   [`NoveltyA`], [`NoveltyB`] — their novelty weights;
 //! * [`Belief`], [`Beliefs`] — beliefs over hidden states for one agent or a batch;
-//! * [`Categorical`] — probability-vector observations;
+//! * [`Categorical`] — probability-vector observations, [`MISSING`] for a modality that saw
+//!   nothing;
+//! * [`Pairwise`] — joints over two consecutive states (smoothing);
 //! * [`Error`] — what is wrong with a tensor or an input, and where.
 
 pub(crate) mod belief;
@@ -15,6 +17,7 @@ pub(crate) mod error;
 #[allow(clippy::module_inception)]
 pub(crate) mod model;
 pub(crate) mod observation;
+pub(crate) mod pairwise;
 pub mod structure;
 pub(crate) mod validate;
 
@@ -23,3 +26,4 @@ pub use dirichlet::{DirichletA, DirichletB, DirichletD, NoveltyA, NoveltyB};
 pub use error::{Entry, Error, MAX_AXES, NORMALISATION_TOLERANCE, Problem, Tensor};
 pub use model::{Model, pymdp_order};
 pub use observation::{Categorical, MISSING, check_observation};
+pub use pairwise::Pairwise;

@@ -195,6 +195,8 @@ pub struct FactorInfo {
     /// Whether the factor's state cannot depend on the policy: one action, and every
     /// transition parent is itself policy-independent.
     pub policy_independent: bool,
+    /// Offset of this factor's `N × N` block in pairwise storage (`Σ` of the previous `N²`).
+    pub pair_offset: usize,
 }
 
 impl FactorInfo {
@@ -209,6 +211,7 @@ impl FactorInfo {
         transition_offset: 0,
         column_offset: 0,
         policy_independent: false,
+        pair_offset: 0,
     };
 
     /// Number of entries of `B[f]`: `U · N · J`.
@@ -219,6 +222,11 @@ impl FactorInfo {
     /// The range of this factor's marginal in a belief.
     pub const fn range(&self) -> core::ops::Range<usize> {
         self.offset..self.offset + self.states
+    }
+
+    /// The range of this factor's `N × N` block in pairwise storage.
+    pub const fn pair_range(&self) -> core::ops::Range<usize> {
+        self.pair_offset..self.pair_offset + self.states * self.states
     }
 }
 
@@ -339,6 +347,8 @@ pub struct Layout {
     pub transitions: usize,
     /// `Σ_f U_f · J_f`: number of transition columns.
     pub columns: usize,
+    /// `Σ_f N_f²`: length of pairwise (two-step joint) storage.
+    pub pairs: usize,
     /// `∏_f U_f`: joint actions per step.
     pub joint_controls: usize,
     /// `Σ NO_m · dynamic_joint_m` over modalities with mixed parents (planning scratch).
@@ -374,6 +384,7 @@ impl Layout {
             tensors: 0,
             transitions: 0,
             columns: 0,
+            pairs: 0,
             joint_controls: 1,
             reduced: 0,
             reduced_tensors: 0,
@@ -399,6 +410,8 @@ impl Layout {
             l.factors[f].controls = d.controls;
             l.factors[f].offset = l.states;
             l.factors[f].control_offset = l.controls;
+            l.factors[f].pair_offset = l.pairs;
+            l.pairs += d.states * d.states;
             l.states += d.states;
             l.controls += d.controls;
             l.joint_controls *= d.controls;

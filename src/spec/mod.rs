@@ -249,6 +249,8 @@ pub trait Spec: Sized + 'static {
     type Transitions<T: Real>: Flat<T>;
     /// A small integer per transition column (structure tables): `Σ_f U_f · J_f` entries.
     type Columns: Flat<u32>;
+    /// A joint over two consecutive states of every factor (smoothing): `Σ_f N_f²` entries.
+    type Pairs<T: Real>: Flat<T>;
     /// Scratch for one joint over a tensor's parents: `max J` over all `A[m]` and `B[f]`.
     type Joint<T: Real>: Flat<T>;
     /// Planning scratch: likelihoods reduced over policy-independent parents.
