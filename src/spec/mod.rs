@@ -259,6 +259,28 @@ pub trait Spec: Sized + 'static {
     type ReducedTensors<T: Real>: Flat<T>;
 }
 
+/// A model with exactly one hidden-state factor: what exact (HMM) inference needs.
+///
+/// ```
+/// actinf::model! { pub One { factors { X: 3 } modalities { O: 2 depends_on [X] } } }
+/// fn exact_only<S: actinf::spec::SingleFactor>() {}
+/// exact_only::<One>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has more than one hidden-state factor",
+    label = "exact inference needs a model with a single factor",
+    note = "pymdp's `exact` method raises a ValueError for more than one factor; use `Ovf` \
+            or a sequence method (`Mmp`, `Vmp`) instead"
+)]
+pub trait SingleFactor: Spec {}
+
+impl<S, F> SingleFactor for S
+where
+    S: Spec<Factors = Cons<F, Nil>>,
+    Cons<F, Nil>: FactorList + TransitionList<Cons<F, Nil>>,
+{
+}
+
 /// The layout of `S` by value, for `const` contexts (array lengths in [`spec_storage!`]).
 ///
 /// [`spec_storage!`]: crate::spec_storage!
