@@ -89,7 +89,12 @@ macro_rules! model {
             const NAME: &'static str = stringify!($name);
             $crate::spec_storage!();
         }
+        $crate::model!(@single $name [$($factor)+]);
     };
+    (@single $name:ident [$one:ident]) => {
+        impl $crate::spec::SingleFactor for $name {}
+    };
+    (@single $name:ident [$($many:ident)+]) => {};
     (@factors $vis:vis [$($pos:tt)*]) => {};
     (@factors $vis:vis [$($pos:tt)*]
         [ $(#[$fmeta:meta])* $factor:ident $states:tt [$($controls:tt)?] [$($fdep:ident),*] ]

@@ -349,37 +349,37 @@ impl<X: Extras<f64, Small, L, NP, 1>> Single
     for Agent<f64, Small, L, NP, 1, Shared<Model<f64, Small>>, Shared<Config<f64>>, X>
 {
     fn initial_prior(&self) -> Beliefs1 {
-        Agent::initial_prior(self)
+        <Self>::initial_prior(self)
     }
     fn infer_states(&self, obs: &[[usize; 2]; 1], prior: &Beliefs1) -> Result<Beliefs1, Error> {
-        Agent::infer_states(self, obs, prior)
+        <Self>::infer_states(self, obs, prior)
     }
     fn infer_policies(
         &self,
         qs: &Beliefs1,
     ) -> Result<([SVector<f64, NP>; 1], [SVector<f64, NP>; 1]), Error> {
-        Agent::infer_policies(self, qs)
+        <Self>::infer_policies(self, qs)
     }
     fn sample_action(
         &self,
         q_pi: &[SVector<f64, NP>; 1],
         rng: &mut SmallRng,
     ) -> Result<[Action; 1], Error> {
-        Agent::sample_action(self, q_pi, rng)
+        <Self>::sample_action(self, q_pi, rng)
     }
     fn update_empirical_prior(
         &self,
         actions: &[Action; 1],
         qs: &Beliefs1,
     ) -> Result<Beliefs1, Error> {
-        Agent::update_empirical_prior(self, actions, qs)
+        <Self>::update_empirical_prior(self, actions, qs)
     }
     fn infer_states_categorical(
         &self,
         obs: &[Categorical<f64, Small>; 1],
         prior: &Beliefs1,
     ) -> Result<Beliefs1, Error> {
-        Agent::infer_states_categorical(self, obs, prior)
+        <Self>::infer_states_categorical(self, obs, prior)
     }
 }
 

@@ -39,7 +39,7 @@ pub mod extras;
 
 use core::marker::PhantomData;
 
-use nalgebra::SVector;
+use nalgebra::{Const, SVector};
 use rand::Rng;
 
 pub use config::Config;
@@ -50,7 +50,8 @@ pub use extras::{
 
 use crate::batch::{Batched, PerAgent, Shared};
 use crate::error::{Entry, Error, Tensor};
-use crate::infer::{self, likelihood};
+use crate::infer::method::{Fpi, Method, OneStep};
+use crate::infer::{self, Horizon, Window, likelihood};
 use crate::maths::{self, NoveltyWeight, Real};
 use crate::model::{
     Belief, BeliefBatch, BeliefBatchMut, Beliefs, Categorical, DirichletA, DirichletB, Model,
@@ -98,16 +99,20 @@ pub struct Agent<
     C = Shared<Config<T>>,
     X = Plain,
     Pol = Policies<S, L, NP>,
+    I = Fpi,
 > {
     models: M,
     configs: C,
     extras: X,
     policies: Pol,
-    _spec: PhantomData<fn() -> (T, S)>,
+    _spec: PhantomData<Markers<T, S, I>>,
 }
 
-impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize, M, C, X, Pol> Clone
-    for Agent<T, S, L, NP, B, M, C, X, Pol>
+/// The agent's type-only parameters (scalar, model spec, inference method).
+type Markers<T, S, I> = fn() -> (T, S, I);
+
+impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I> Clone
+    for Agent<T, S, L, NP, B, M, C, X, Pol, I>
 where
     M: Clone,
     C: Clone,
@@ -125,8 +130,8 @@ where
     }
 }
 
-impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize, M, C, X, Pol>
-    core::fmt::Debug for Agent<T, S, L, NP, B, M, C, X, Pol>
+impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I>
+    core::fmt::Debug for Agent<T, S, L, NP, B, M, C, X, Pol, I>
 where
     C: Batched<Config<T>, B>,
 {
@@ -186,8 +191,8 @@ impl<T: Real, S: Spec, const L: usize, const NP: usize, const B: usize> Agent<T,
     }
 }
 
-impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol>
-    Agent<T, S, L, NP, B, M, C, X, Pol>
+impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I>
+    Agent<T, S, L, NP, B, M, C, X, Pol, I>
 where
     T: Real,
     S: Spec,
@@ -195,6 +200,7 @@ where
     C: Batched<Config<T>, B>,
     X: extras::Extras<T, S, L, NP, B>,
     Pol: PolicySet<S, L, NP>,
+    I: Method<S>,
 {
     /// An agent from its parts: models and hyperparameters (each [`Shared`] or [`PerAgent`]),
     /// optional components (`Plain` for none) and a policy table. Checks every γ and α.
@@ -210,7 +216,7 @@ where
         })
     }
 
-    fn map_extras<Y>(self, f: impl FnOnce(X) -> Y) -> Agent<T, S, L, NP, B, M, C, Y, Pol> {
+    fn map_extras<Y>(self, f: impl FnOnce(X) -> Y) -> Agent<T, S, L, NP, B, M, C, Y, Pol, I> {
         Agent {
             models: self.models,
             configs: self.configs,
@@ -220,11 +226,27 @@ where
         }
     }
 
+    /// Switches the state-inference method (pymdp's `inference_algo`), e.g.
+    /// `agent.with_method::<Mmp<4>>()` for marginal message passing over the last 4 steps (see
+    /// [`infer::method`] for the choices). [`Exact`](infer::Exact) needs a single-factor model:
+    /// asking for it on another model does not compile.
+    pub fn with_method<I2: Method<S>>(self) -> Agent<T, S, L, NP, B, M, C, X, Pol, I2> {
+        // Evaluated at compile time: a hand-written spec that claims support it lacks fails.
+        const { assert!(!I2::NAME.is_empty()) };
+        Agent {
+            models: self.models,
+            configs: self.configs,
+            extras: self.extras,
+            policies: self.policies,
+            _spec: PhantomData,
+        }
+    }
+
     /// Replaces the policy table (e.g. a custom subset from [`Policies::custom`]).
     pub fn with_policies<P2: PolicySet<S, L, NP>>(
         self,
         policies: P2,
-    ) -> Agent<T, S, L, NP, B, M, C, X, P2> {
+    ) -> Agent<T, S, L, NP, B, M, C, X, P2, I> {
         Agent {
             models: self.models,
             configs: self.configs,
@@ -240,7 +262,8 @@ where
     pub fn with_e(
         self,
         e: [T; NP],
-    ) -> Result<Agent<T, S, L, NP, B, M, C, Habits<Shared<LnHabits<T, NP>>, X>, Pol>, Error> {
+    ) -> Result<Agent<T, S, L, NP, B, M, C, Habits<Shared<LnHabits<T, NP>>, X>, Pol, I>, Error>
+    {
         let ln_e = habits(&e)?;
         Ok(self.with_habits(Shared(ln_e)))
     }
@@ -249,7 +272,7 @@ where
     pub fn with_habits<H: Batched<LnHabits<T, NP>, B>>(
         self,
         ln_e: H,
-    ) -> Agent<T, S, L, NP, B, M, C, Habits<H, X>, Pol> {
+    ) -> Agent<T, S, L, NP, B, M, C, Habits<H, X>, Pol, I> {
         self.map_extras(|inner| Habits { ln_e, inner })
     }
 
@@ -258,7 +281,7 @@ where
     pub fn with_c(
         self,
         c: &OutcomesInputOf<T, S>,
-    ) -> Result<Agent<T, S, L, NP, B, M, C, Preferences<Shared<S::Outcomes<T>>, X>, Pol>, Error>
+    ) -> Result<Agent<T, S, L, NP, B, M, C, Preferences<Shared<S::Outcomes<T>>, X>, Pol, I>, Error>
     {
         let c = preferences::<T, S>(c)?;
         Ok(self.with_preferences(Shared(c)))
@@ -269,7 +292,7 @@ where
     pub fn with_preferences<P: Batched<S::Outcomes<T>, B>>(
         self,
         c: P,
-    ) -> Agent<T, S, L, NP, B, M, C, Preferences<P, X>, Pol> {
+    ) -> Agent<T, S, L, NP, B, M, C, Preferences<P, X>, Pol, I> {
         self.map_extras(|inner| Preferences { c, inner })
     }
 
@@ -280,7 +303,7 @@ where
         self,
         c: [OutcomesInputOf<T, S>; L],
     ) -> Result<
-        Agent<T, S, L, NP, B, M, C, StepPreferences<Shared<[S::Outcomes<T>; L]>, X>, Pol>,
+        Agent<T, S, L, NP, B, M, C, StepPreferences<Shared<[S::Outcomes<T>; L]>, X>, Pol, I>,
         Error,
     > {
         let mut steps = [<S::Outcomes<T> as Flat<T>>::ZERO; L];
@@ -294,7 +317,7 @@ where
     pub fn with_step_preferences<P: Batched<[S::Outcomes<T>; L], B>>(
         self,
         c: P,
-    ) -> Agent<T, S, L, NP, B, M, C, StepPreferences<P, X>, Pol> {
+    ) -> Agent<T, S, L, NP, B, M, C, StepPreferences<P, X>, Pol, I> {
         self.map_extras(|inner| StepPreferences { c, inner })
     }
 
@@ -304,7 +327,7 @@ where
     pub fn with_d(
         self,
         d: FactorInputOf<T, S>,
-    ) -> Result<Agent<T, S, L, NP, B, M, C, InitialPriors<Shared<Belief<T, S>>, X>, Pol>, Error>
+    ) -> Result<Agent<T, S, L, NP, B, M, C, InitialPriors<Shared<Belief<T, S>>, X>, Pol, I>, Error>
     {
         let d = Belief::<T, S>::from_input_unchecked(d);
         d.check(Tensor::D, true)?;
@@ -315,7 +338,7 @@ where
     pub fn with_initial_priors<D: Batched<Belief<T, S>, B>>(
         self,
         d: D,
-    ) -> Agent<T, S, L, NP, B, M, C, InitialPriors<D, X>, Pol> {
+    ) -> Agent<T, S, L, NP, B, M, C, InitialPriors<D, X>, Pol, I> {
         self.map_extras(|inner| InitialPriors { d, inner })
     }
 
@@ -326,7 +349,7 @@ where
         self,
         pa: &DirichletA<T, S>,
         weight: NoveltyWeight,
-    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyA<Shared<crate::model::NoveltyA<T, S>>, X>, Pol>
+    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyA<Shared<crate::model::NoveltyA<T, S>>, X>, Pol, I>
     {
         let w = Shared(pa.novelty(weight));
         self.map_extras(|inner| WithNoveltyA { w, inner })
@@ -336,7 +359,7 @@ where
     pub fn with_novelty_a_weights<N: Batched<crate::model::NoveltyA<T, S>, B>>(
         self,
         w: N,
-    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyA<N, X>, Pol> {
+    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyA<N, X>, Pol, I> {
         self.map_extras(|inner| WithNoveltyA { w, inner })
     }
 
@@ -347,7 +370,7 @@ where
         self,
         pb: &DirichletB<T, S>,
         weight: NoveltyWeight,
-    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyB<Shared<crate::model::NoveltyB<T, S>>, X>, Pol>
+    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyB<Shared<crate::model::NoveltyB<T, S>>, X>, Pol, I>
     {
         let w = Shared(pb.novelty(weight));
         self.map_extras(|inner| WithNoveltyB { w, inner })
@@ -357,7 +380,7 @@ where
     pub fn with_novelty_b_weights<N: Batched<crate::model::NoveltyB<T, S>, B>>(
         self,
         w: N,
-    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyB<N, X>, Pol> {
+    ) -> Agent<T, S, L, NP, B, M, C, WithNoveltyB<N, X>, Pol, I> {
         self.map_extras(|inner| WithNoveltyB { w, inner })
     }
 
@@ -401,6 +424,31 @@ where
         self.extras.ln_e(b)
     }
 
+    /// Agent `b`'s prior for the first step: its initial prior if set, else its `D`.
+    fn initial_prior_of(&self, b: usize) -> Belief<T, S> {
+        match self.extras.initial_prior(b) {
+            Some(d) => *d,
+            None => *self.models.get(b).d(),
+        }
+    }
+
+    /// A window inference can run on: at least one observation, a usable prior.
+    fn check_window<const H: usize>(&self, w: &Window<T, S, H>) -> Result<(), Error>
+    where
+        Const<H>: Horizon,
+    {
+        if w.is_empty() {
+            return Err(Error::new(
+                Tensor::Window,
+                0,
+                "",
+                crate::error::Entry::at(0),
+                crate::error::Problem::ObservationExpected,
+            ));
+        }
+        infer::check_prior(w.prior())
+    }
+
     /// The prior for the first step: each agent's `D`.
     pub fn initial_prior(&self) -> Beliefs<T, S, B> {
         let mut out = Beliefs::ZERO;
@@ -416,126 +464,6 @@ where
                 None => *self.models.get(b).d(),
             };
         }
-    }
-
-    /// Posterior over states for every agent, from one index observation per modality per
-    /// agent and the empirical prior (pymdp `infer_states`, FPI).
-    pub fn infer_states(
-        &self,
-        obs: &[S::Observation; B],
-        prior: &impl BeliefBatch<T, S, B>,
-    ) -> Result<Beliefs<T, S, B>, Error> {
-        let mut out = Beliefs::ZERO;
-        self.infer_states_into(obs, prior, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`infer_states`](Self::infer_states) into storage the caller owns.
-    pub fn infer_states_into(
-        &self,
-        obs: &[S::Observation; B],
-        prior: &impl BeliefBatch<T, S, B>,
-        out: &mut impl BeliefBatchMut<T, S, B>,
-    ) -> Result<(), Error> {
-        let out = out.beliefs_mut();
-        for b in 0..B {
-            out[b] = self
-                .infer_states_one(b, &obs[b], prior.belief(b))
-                .map_err(|e| e.in_agent(b))?;
-        }
-        Ok(())
-    }
-
-    /// Agent `b`'s state inference.
-    fn infer_states_one(
-        &self,
-        b: usize,
-        obs: &S::Observation,
-        prior: &Belief<T, S>,
-    ) -> Result<Belief<T, S>, Error> {
-        let model = self.models.get(b);
-        check_observation::<S>(obs)?;
-        infer::check_prior(prior)?;
-        let mut ll = likelihood::zero_tensors::<T, S>();
-        likelihood::index_into(model, obs, &mut ll);
-        let ms = spec::modalities::<S>();
-        Ok(infer::fpi(
-            |m| &ll.as_ref()[ms[m].tensor_range()],
-            prior,
-            self.configs.get(b).sweeps(),
-        ))
-    }
-
-    /// Posterior over states from categorical (probability-vector) observations.
-    pub fn infer_states_categorical(
-        &self,
-        obs: &[Categorical<T, S>; B],
-        prior: &impl BeliefBatch<T, S, B>,
-    ) -> Result<Beliefs<T, S, B>, Error> {
-        let mut out = Beliefs::ZERO;
-        self.infer_states_categorical_into(obs, prior, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`infer_states_categorical`](Self::infer_states_categorical) into storage the caller
-    /// owns.
-    pub fn infer_states_categorical_into(
-        &self,
-        obs: &[Categorical<T, S>; B],
-        prior: &impl BeliefBatch<T, S, B>,
-        out: &mut impl BeliefBatchMut<T, S, B>,
-    ) -> Result<(), Error> {
-        let out = out.beliefs_mut();
-        for b in 0..B {
-            out[b] = infer::infer_states_categorical_with(
-                self.models.get(b),
-                &obs[b],
-                prior.belief(b),
-                self.configs.get(b).sweeps(),
-            )
-            .map_err(|e| e.in_agent(b))?;
-        }
-        Ok(())
-    }
-
-    /// The next step's empirical prior `B · q` under each agent's action.
-    pub fn update_empirical_prior(
-        &self,
-        action: &[S::Action; B],
-        qs: &impl BeliefBatch<T, S, B>,
-    ) -> Result<Beliefs<T, S, B>, Error> {
-        let mut out = Beliefs::ZERO;
-        self.update_empirical_prior_into(action, qs, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`update_empirical_prior`](Self::update_empirical_prior) into storage the caller owns.
-    pub fn update_empirical_prior_into(
-        &self,
-        action: &[S::Action; B],
-        qs: &impl BeliefBatch<T, S, B>,
-        out: &mut impl BeliefBatchMut<T, S, B>,
-    ) -> Result<(), Error> {
-        let out = out.beliefs_mut();
-        for b in 0..B {
-            self.update_empirical_prior_one(b, &action[b], qs.belief(b), &mut out[b])
-                .map_err(|e| e.in_agent(b))?;
-        }
-        Ok(())
-    }
-
-    /// Agent `b`'s empirical prior.
-    fn update_empirical_prior_one(
-        &self,
-        b: usize,
-        action: &S::Action,
-        qs: &Belief<T, S>,
-        out: &mut Belief<T, S>,
-    ) -> Result<(), Error> {
-        infer::check_action::<S>(action)?;
-        qs.check(Tensor::Belief, false)?;
-        infer::predict(self.models.get(b), action, qs, out);
-        Ok(())
     }
 
     fn efe(&self, b: usize, terms: Terms) -> Efe<'_, T, S, L> {
@@ -685,9 +613,228 @@ where
 /// one chunk of agents per core). Each agent computes exactly what the sequential methods
 /// compute; errors report the lowest failing agent. Worth it for large batches: a call
 /// costs a thread start per core (tens of microseconds).
+/// State inference of one-step methods ([`Fpi`], [`Ovf`], [`Exact`]): the current step from
+/// its observation and the empirical prior.
+impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I>
+    Agent<T, S, L, NP, B, M, C, X, Pol, I>
+where
+    T: Real,
+    S: Spec,
+    M: Batched<Model<T, S>, B>,
+    C: Batched<Config<T>, B>,
+    X: extras::Extras<T, S, L, NP, B>,
+    Pol: PolicySet<S, L, NP>,
+    I: OneStep + Method<S>,
+{
+    /// The sweeps agent `b` runs: its configuration's, or the method's (`Exact`: one).
+    fn sweeps(&self, b: usize) -> infer::Sweeps {
+        match I::FORCED_SWEEPS {
+            Some(n) => infer::Sweeps::Fixed(n),
+            None => self.configs.get(b).sweeps(),
+        }
+    }
+
+    /// Posterior over states for every agent, from one index observation per modality per
+    /// agent and the empirical prior (pymdp `infer_states`, FPI).
+    pub fn infer_states(
+        &self,
+        obs: &[S::Observation; B],
+        prior: &impl BeliefBatch<T, S, B>,
+    ) -> Result<Beliefs<T, S, B>, Error> {
+        let mut out = Beliefs::ZERO;
+        self.infer_states_into(obs, prior, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`infer_states`](Self::infer_states) into storage the caller owns.
+    pub fn infer_states_into(
+        &self,
+        obs: &[S::Observation; B],
+        prior: &impl BeliefBatch<T, S, B>,
+        out: &mut impl BeliefBatchMut<T, S, B>,
+    ) -> Result<(), Error> {
+        let out = out.beliefs_mut();
+        for b in 0..B {
+            out[b] = self
+                .infer_states_one(b, &obs[b], prior.belief(b))
+                .map_err(|e| e.in_agent(b))?;
+        }
+        Ok(())
+    }
+
+    /// Agent `b`'s state inference.
+    fn infer_states_one(
+        &self,
+        b: usize,
+        obs: &S::Observation,
+        prior: &Belief<T, S>,
+    ) -> Result<Belief<T, S>, Error> {
+        let model = self.models.get(b);
+        check_observation::<S>(obs)?;
+        infer::check_prior(prior)?;
+        let mut ll = likelihood::zero_tensors::<T, S>();
+        likelihood::index_into(model, obs, &mut ll);
+        let ms = spec::modalities::<S>();
+        Ok(infer::fpi(
+            |m| &ll.as_ref()[ms[m].tensor_range()],
+            prior,
+            self.sweeps(b),
+        ))
+    }
+
+    /// Posterior over states from categorical (probability-vector) observations.
+    pub fn infer_states_categorical(
+        &self,
+        obs: &[Categorical<T, S>; B],
+        prior: &impl BeliefBatch<T, S, B>,
+    ) -> Result<Beliefs<T, S, B>, Error> {
+        let mut out = Beliefs::ZERO;
+        self.infer_states_categorical_into(obs, prior, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`infer_states_categorical`](Self::infer_states_categorical) into storage the caller
+    /// owns.
+    pub fn infer_states_categorical_into(
+        &self,
+        obs: &[Categorical<T, S>; B],
+        prior: &impl BeliefBatch<T, S, B>,
+        out: &mut impl BeliefBatchMut<T, S, B>,
+    ) -> Result<(), Error> {
+        let out = out.beliefs_mut();
+        for b in 0..B {
+            out[b] = infer::infer_states_categorical_with(
+                self.models.get(b),
+                &obs[b],
+                prior.belief(b),
+                self.sweeps(b),
+            )
+            .map_err(|e| e.in_agent(b))?;
+        }
+        Ok(())
+    }
+
+    /// The next step's empirical prior `B · q` under each agent's action.
+    pub fn update_empirical_prior(
+        &self,
+        action: &[S::Action; B],
+        qs: &impl BeliefBatch<T, S, B>,
+    ) -> Result<Beliefs<T, S, B>, Error> {
+        let mut out = Beliefs::ZERO;
+        self.update_empirical_prior_into(action, qs, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`update_empirical_prior`](Self::update_empirical_prior) into storage the caller owns.
+    pub fn update_empirical_prior_into(
+        &self,
+        action: &[S::Action; B],
+        qs: &impl BeliefBatch<T, S, B>,
+        out: &mut impl BeliefBatchMut<T, S, B>,
+    ) -> Result<(), Error> {
+        let out = out.beliefs_mut();
+        for b in 0..B {
+            self.update_empirical_prior_one(b, &action[b], qs.belief(b), &mut out[b])
+                .map_err(|e| e.in_agent(b))?;
+        }
+        Ok(())
+    }
+
+    /// Agent `b`'s empirical prior.
+    fn update_empirical_prior_one(
+        &self,
+        b: usize,
+        action: &S::Action,
+        qs: &Belief<T, S>,
+        out: &mut Belief<T, S>,
+    ) -> Result<(), Error> {
+        infer::check_action::<S>(action)?;
+        qs.check(Tensor::Belief, false)?;
+        infer::predict(self.models.get(b), action, qs, out);
+        Ok(())
+    }
+}
+
+/// State inference of sequence methods: the agents keep no beliefs; each has a [`Window`]
+/// the caller owns, and inference writes the window's posteriors into it.
+macro_rules! sequence_agent {
+    ($marker:ident, $run:path, $what:literal) => {
+        impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, const H: usize>
+            Agent<T, S, L, NP, B, M, C, X, Pol, infer::$marker<H>>
+        where
+            T: Real,
+            S: Spec,
+            M: Batched<Model<T, S>, B>,
+            C: Batched<Config<T>, B>,
+            X: extras::Extras<T, S, L, NP, B>,
+            Pol: PolicySet<S, L, NP>,
+            Const<H>: Horizon,
+        {
+            /// Writes an empty window per agent into `out`, each starting from the agent's
+            /// initial prior (`D`).
+            pub fn initial_windows_into(&self, out: &mut [Window<T, S, H>; B]) {
+                for (b, w) in out.iter_mut().enumerate() {
+                    *w = Window::new(self.initial_prior_of(b));
+                }
+            }
+
+            /// One empty window per agent (see
+            /// [`initial_windows_into`](Self::initial_windows_into) for large batches).
+            pub fn initial_windows(&self) -> [Window<T, S, H>; B] {
+                core::array::from_fn(|b| Window::new(self.initial_prior_of(b)))
+            }
+
+            /// Adds each agent's observation to its window ([`Window::observe`]; a full
+            /// window drops its oldest step and carries its prior forward under the agent's
+            /// model).
+            pub fn observe(
+                &self,
+                windows: &mut [Window<T, S, H>; B],
+                obs: &[S::Observation; B],
+            ) -> Result<(), Error> {
+                for (b, w) in windows.iter_mut().enumerate() {
+                    w.observe(self.models.get(b), obs[b])
+                        .map_err(|e| e.in_agent(b))?;
+                }
+                Ok(())
+            }
+
+            /// Records each agent's action in its window ([`Window::act`]).
+            pub fn act(
+                &self,
+                windows: &mut [Window<T, S, H>; B],
+                actions: &[S::Action; B],
+            ) -> Result<(), Error> {
+                for (b, w) in windows.iter_mut().enumerate() {
+                    w.act(actions[b]).map_err(|e| e.in_agent(b))?;
+                }
+                Ok(())
+            }
+
+            #[doc = concat!("Posteriors over every step of each agent's window (", $what, ",")]
+            /// `num_iter` sweeps from the agent's configuration), written into the window:
+            /// [`Window::beliefs`], the latest at [`Window::latest`]. Pass the windows to
+            /// [`infer_policies`](Self::infer_policies), which plans from the latest beliefs.
+            ///
+            /// Errors: an empty window, or a window prior with a negative or non-finite
+            /// entry.
+            pub fn infer_states(&self, windows: &mut [Window<T, S, H>; B]) -> Result<(), Error> {
+                for (b, w) in windows.iter_mut().enumerate() {
+                    self.check_window(w).map_err(|e| e.in_agent(b))?;
+                    $run(self.models.get(b), w, self.configs.get(b).num_iter);
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+sequence_agent!(Mmp, infer::sequence::mmp, "marginal message passing");
+sequence_agent!(Vmp, infer::sequence::vmp, "variational message passing");
+
 #[cfg(feature = "parallel")]
-impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol>
-    Agent<T, S, L, NP, B, M, C, X, Pol>
+impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I>
+    Agent<T, S, L, NP, B, M, C, X, Pol, I>
 where
     T: Real,
     S: Spec,
@@ -695,6 +842,7 @@ where
     C: Batched<Config<T>, B> + Sync,
     X: extras::Extras<T, S, L, NP, B> + Sync,
     Pol: PolicySet<S, L, NP> + Sync,
+    I: OneStep + Method<S>,
 {
     /// [`infer_states_into`](Self::infer_states_into) over all cores.
     pub fn infer_states_parallel_into(
@@ -709,18 +857,6 @@ where
         })
     }
 
-    /// [`infer_policies_into`](Self::infer_policies_into) over all cores.
-    pub fn infer_policies_parallel_into(
-        &self,
-        qs: &(impl BeliefBatch<T, S, B> + Sync),
-        q_pi: &mut [SVector<T, NP>; B],
-        neg_efe: &mut [SVector<T, NP>; B],
-    ) -> Result<(), Error> {
-        parallel::for_each_pair(q_pi, neg_efe, |b, q, g| {
-            self.infer_policies_one(b, qs.belief(b), q, g)
-        })
-    }
-
     /// [`update_empirical_prior_into`](Self::update_empirical_prior_into) over all cores.
     pub fn update_empirical_prior_parallel_into(
         &self,
@@ -730,6 +866,31 @@ where
     ) -> Result<(), Error> {
         parallel::for_each(out.beliefs_mut(), |b, slot| {
             self.update_empirical_prior_one(b, &action[b], qs.belief(b), slot)
+        })
+    }
+}
+
+#[cfg(feature = "parallel")]
+impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I>
+    Agent<T, S, L, NP, B, M, C, X, Pol, I>
+where
+    T: Real,
+    S: Spec,
+    M: Batched<Model<T, S>, B> + Sync,
+    C: Batched<Config<T>, B> + Sync,
+    X: extras::Extras<T, S, L, NP, B> + Sync,
+    Pol: PolicySet<S, L, NP> + Sync,
+    I: Method<S>,
+{
+    /// [`infer_policies_into`](Self::infer_policies_into) over all cores.
+    pub fn infer_policies_parallel_into(
+        &self,
+        qs: &(impl BeliefBatch<T, S, B> + Sync),
+        q_pi: &mut [SVector<T, NP>; B],
+        neg_efe: &mut [SVector<T, NP>; B],
+    ) -> Result<(), Error> {
+        parallel::for_each_pair(q_pi, neg_efe, |b, q, g| {
+            self.infer_policies_one(b, qs.belief(b), q, g)
         })
     }
 }

@@ -261,6 +261,10 @@ pub trait Spec: Sized + 'static {
 
 /// A model with exactly one hidden-state factor: what exact (HMM) inference needs.
 ///
+/// [`model!`](crate::model!) implements it for models declared with one factor; a hand-written
+/// [`Spec`] with one factor can implement it too (checked: a multi-factor spec that claims it
+/// fails to compile when used).
+///
 /// ```
 /// actinf::model! { pub One { factors { X: 3 } modalities { O: 2 depends_on [X] } } }
 /// fn exact_only<S: actinf::spec::SingleFactor>() {}
@@ -270,15 +274,15 @@ pub trait Spec: Sized + 'static {
     message = "`{Self}` has more than one hidden-state factor",
     label = "exact inference needs a model with a single factor",
     note = "pymdp's `exact` method raises a ValueError for more than one factor; use `Ovf` \
-            or a sequence method (`Mmp`, `Vmp`) instead"
+            or a sequence method (`Mmp<H>`, `Vmp<H>`) instead"
 )]
-pub trait SingleFactor: Spec {}
-
-impl<S, F> SingleFactor for S
-where
-    S: Spec<Factors = Cons<F, Nil>>,
-    Cons<F, Nil>: FactorList + TransitionList<Cons<F, Nil>>,
-{
+pub trait SingleFactor: Spec {
+    /// Post-monomorphisation check that the claim is true.
+    #[doc(hidden)]
+    const CHECK: () = assert!(
+        layout_value::<Self>().num_factors == 1,
+        "SingleFactor implemented for a model with several factors"
+    );
 }
 
 /// The layout of `S` by value, for `const` contexts (array lengths in [`spec_storage!`]).

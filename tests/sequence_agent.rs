@@ -1,0 +1,217 @@
+//! Sequence inference through the agent (issue 9): the method as a type parameter, windows
+//! the caller owns, batches, left-padded windows, shifting full windows, and bad input.
+
+use actinf::inference::{Mmp, Vmp, Window, sequence};
+use actinf::{Agent, Belief, Config, Error, MISSING, Model, list};
+use rand::{RngExt, SeedableRng, rngs::SmallRng};
+
+actinf::model! {
+    /// The inventory's golden single-factor model (§9).
+    pub Hmm { factors { Hidden: 2 controlled_by 2 } modalities { Seen: 2 depends_on [Hidden] } }
+}
+
+fn hmm() -> Model<f64, Hmm> {
+    Model::new(
+        &list![[[0.92, 0.12], [0.08, 0.88]]],
+        &list![[[[0.85, 0.30], [0.20, 0.65]], [[0.15, 0.70], [0.80, 0.35]]]],
+        &list![[0.0, 1.0]],
+        &list![[0.55, 0.45]],
+    )
+    .expect("model")
+}
+
+mod two {
+    actinf::model! {
+        /// Two factors, a transition with two parents, two modalities.
+        pub Pair {
+            factors { Pos: 3 controlled_by 2, Ctx: 2 depends_on [Pos, Ctx] }
+            modalities { See: 3 depends_on [Pos], Hear: 2 depends_on [Pos, Ctx] }
+        }
+    }
+}
+use two::Pair;
+
+/// `n` random columns of `rows` probabilities, pymdp C order (outcome axis first).
+fn columns(rng: &mut SmallRng, rows: usize, n: usize) -> Vec<f64> {
+    let mut out = vec![0.0; rows * n];
+    for j in 0..n {
+        let w: Vec<f64> = (0..rows).map(|_| rng.random_range(0.05..1.0)).collect();
+        let s: f64 = w.iter().sum();
+        for (r, x) in w.iter().enumerate() {
+            out[r * n + j] = x / s;
+        }
+    }
+    out
+}
+
+fn pair(seed: u64) -> Model<f64, Pair> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let a = [columns(&mut rng, 3, 3), columns(&mut rng, 2, 6)].concat();
+    let b = [columns(&mut rng, 3, 3 * 2), columns(&mut rng, 2, 3 * 2)].concat();
+    let d = [0.5, 0.3, 0.2, 0.6, 0.4];
+    Model::from_slices(&a, &b, &[0.0; 5], &d).expect("pair")
+}
+
+#[test]
+fn the_agent_runs_the_method_of_its_type() {
+    let agent = Agent::<f64, Hmm, 1, 2>::new(hmm(), Config::default())
+        .unwrap()
+        .with_method::<Mmp<3>>();
+    let mut windows = [Window::from_history(*hmm().d(), [[0], [1], [1]], [[0], [1]]).unwrap()];
+    agent.infer_states(&mut windows).unwrap();
+    // pymdp 1.0.4 (inventory §2.5, 16 sweeps).
+    let want = [
+        [0.8363426, 0.1636574],
+        [0.1668307, 0.8331693],
+        [0.116369, 0.8836311],
+    ];
+    for (q, w) in windows[0].beliefs().iter().zip(want) {
+        assert!((q.factor(0)[0] - w[0]).abs() < 1e-6, "{q:?}");
+    }
+    // Planning starts from the latest step.
+    let (q_pi, _) = agent.infer_policies(&windows).unwrap();
+    assert!((q_pi[0].sum() - 1.0).abs() < 1e-12);
+
+    let vmp = Agent::<f64, Hmm, 1, 2>::new(hmm(), Config::default())
+        .unwrap()
+        .with_method::<Vmp<3>>();
+    vmp.infer_states(&mut windows).unwrap();
+    assert!((windows[0].beliefs()[1].factor(0)[0] - 0.3548452).abs() < 1e-6);
+}
+
+#[test]
+fn a_batch_computes_what_each_agent_would() {
+    let model = pair(3);
+    let agent = Agent::<f64, Pair, 1, 2, 3>::new(model.clone(), Config::default())
+        .unwrap()
+        .with_method::<Mmp<4>>();
+    let mut windows = agent.initial_windows();
+    let mut rng = SmallRng::seed_from_u64(9);
+    for step in 0..6 {
+        let obs: [[usize; 2]; 3] =
+            core::array::from_fn(|_| [rng.random_range(0..3), rng.random_range(0..2)]);
+        agent.observe(&mut windows, &obs).unwrap();
+        agent.infer_states(&mut windows).unwrap();
+        for w in &windows {
+            let mut alone = *w;
+            sequence::mmp(&model, &mut alone, Config::<f64>::default().num_iter);
+            assert_eq!(alone.beliefs(), w.beliefs(), "step {step}");
+        }
+        let actions: [[usize; 2]; 3] = core::array::from_fn(|b| [(b + step) % 2, 0]);
+        agent.act(&mut windows, &actions).unwrap();
+    }
+}
+
+#[test]
+fn padding_does_not_leak_into_the_valid_steps() {
+    for seed in 0..10 {
+        let model = pair(seed);
+        let mut rng = SmallRng::seed_from_u64(100 + seed);
+        let obs: Vec<[usize; 2]> = (0..3)
+            .map(|_| [rng.random_range(0..3), rng.random_range(0..2)])
+            .collect();
+        let acts: Vec<[usize; 2]> = (0..2).map(|_| [rng.random_range(0..2), 0]).collect();
+        let prior = *model.d();
+        let mut padded = Window::<f64, Pair, 6>::from_slices(prior, &obs, &acts).unwrap();
+        let mut exact = Window::<f64, Pair, 3>::from_slices(prior, &obs, &acts).unwrap();
+        assert_eq!((padded.len(), padded.start()), (3, 3));
+        for variational in [false, true] {
+            if variational {
+                sequence::vmp(&model, &mut padded, 16);
+                sequence::vmp(&model, &mut exact, 16);
+            } else {
+                sequence::mmp(&model, &mut padded, 16);
+                sequence::mmp(&model, &mut exact, 16);
+            }
+            for t in 0..3 {
+                let (a, b) = (padded.beliefs()[3 + t], exact.beliefs()[t]);
+                for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
+                    assert!(
+                        (x - y).abs() < 1e-14,
+                        "seed {seed}, step {t}: {a:?} vs {b:?}"
+                    );
+                }
+            }
+            // Padded steps hold the normalised prior.
+            for t in 0..3 {
+                for (x, y) in padded.beliefs()[t].as_slice().iter().zip(prior.as_slice()) {
+                    assert!((x - y).abs() < 1e-14);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_full_window_shifts_and_carries_its_prior() {
+    let model = hmm();
+    let agent = Agent::<f64, Hmm, 1, 2>::new(hmm(), Config::default())
+        .unwrap()
+        .with_method::<Mmp<2>>();
+    let mut w = agent.initial_windows();
+    agent.observe(&mut w, &[[0]]).unwrap();
+    agent.infer_states(&mut w).unwrap();
+    agent.act(&mut w, &[[1]]).unwrap();
+    agent.observe(&mut w, &[[1]]).unwrap();
+    agent.infer_states(&mut w).unwrap();
+    let q0 = w[0].beliefs()[0];
+    agent.act(&mut w, &[[0]]).unwrap();
+    agent.observe(&mut w, &[[1]]).unwrap();
+    // The window now holds steps 1 and 2; its prior is B(a₀ = 1) · q₀.
+    assert_eq!(w[0].len(), 2);
+    assert_eq!(w[0].observations(), &[[1], [1]]);
+    assert_eq!(w[0].actions(), &[[0]]);
+    let mut want = Belief::ZERO;
+    actinf::inference::predict(&model, &[1], &q0, &mut want);
+    assert_eq!(w[0].prior(), &want);
+}
+
+#[test]
+fn missing_observations_give_no_evidence_in_a_window() {
+    let model = pair(5);
+    let prior = *model.d();
+    let obs = [[1, MISSING], [MISSING, MISSING], [2, 1]];
+    let acts = [[1, 0], [0, 0]];
+    let mut w = Window::<f64, Pair, 3>::from_history(prior, obs, acts).unwrap();
+    sequence::mmp(&model, &mut w, 16);
+    for q in w.beliefs() {
+        assert!(q.as_slice().iter().all(|x| x.is_finite()));
+        for f in 0..2 {
+            assert!((q.factor(f).iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn windows_reject_bad_input() {
+    let model = hmm();
+    let mut w = Window::<f64, Hmm, 3>::new(*model.d());
+    let err: Error = w.act([0]).unwrap_err();
+    assert!(err.to_string().contains("window"), "{err}");
+    w.observe(&model, [1]).unwrap();
+    let err = w.observe(&model, [0]).unwrap_err();
+    assert!(err.to_string().contains("action"), "{err}");
+    let err = w.observe(&model, [2]).unwrap_err();
+    assert!(err.to_string().contains("out of range"), "{err}");
+    let err = w.act([2]).unwrap_err();
+    assert!(err.to_string().contains("out of range"), "{err}");
+    w.act([1]).unwrap();
+    assert!(w.act([1]).is_err());
+    // History of the wrong length, at run time.
+    let err = Window::<f64, Hmm, 3>::from_slices(*model.d(), &[[0], [1]], &[[0], [1]]).unwrap_err();
+    assert!(err.to_string().contains("expected 1"), "{err}");
+    // An agent with an empty window, or a broken prior.
+    let agent = Agent::<f64, Hmm, 1, 2>::new(hmm(), Config::default())
+        .unwrap()
+        .with_method::<Mmp<3>>();
+    let mut empty = agent.initial_windows();
+    assert!(agent.infer_states(&mut empty).is_err());
+    let mut bad = *model.d();
+    bad.as_mut_slice()[0] = f64::NAN;
+    let mut ws = [Window::from_history(*model.d(), [[0], [1], [1]], [[0], [1]]).unwrap()];
+    agent.infer_states(&mut ws).unwrap();
+    ws[0] = Window::new(bad);
+    ws[0].observe(&model, [0]).unwrap();
+    let err = agent.infer_states(&mut ws).unwrap_err();
+    assert!(err.to_string().contains("not finite"), "{err}");
+}
