@@ -53,7 +53,7 @@ fn model<T: Real + Scalar, S: Spec>(fx: &Value) -> Model<T, S> {
     let cat = |key: &str| -> Vec<T> {
         let list = at(fx, key).as_array().expect("list");
         list.iter()
-            .flat_map(|a| data(a))
+            .flat_map(data)
             .map(<T as Scalar>::from_f64)
             .collect()
     };
