@@ -210,3 +210,37 @@ fn agent_steps_do_not_allocate() {
     let s: f64 = prior[0].factor(0).iter().sum();
     assert!((s - 1.0).abs() < 1e-9, "prior sums to {s}");
 }
+
+/// Sequence agents (MMP and VMP over windows of 4 steps): observing, inferring the window,
+/// planning from its latest step and acting allocate nothing, once the windows exist.
+#[test]
+fn sequence_agent_steps_do_not_allocate() {
+    use actinf::inference::{Mmp, Vmp, Window};
+    let (m, _, _) = model();
+    let mmp = Agent::<f64, Maze, L, NP, B>::new(m.clone(), Config::default())
+        .unwrap()
+        .with_method::<Mmp<4>>();
+    let vmp = Agent::<f64, Maze, L, NP, B>::new(m, Config::default())
+        .unwrap()
+        .with_method::<Vmp<4>>();
+    let mut rng = SmallRng::seed_from_u64(2);
+    let mut windows: Box<[Window<f64, Maze, 4>; B]> = Box::new(mmp.initial_windows());
+    let mut other: Box<[Window<f64, Maze, 4>; B]> = Box::new(vmp.initial_windows());
+    let n = allocations_during(|| {
+        for t in 0..10 {
+            let obs: [[usize; 2]; B] = core::array::from_fn(|b| [(t + b) % 3, (t * b) % 3]);
+            mmp.observe(&mut windows, &obs).unwrap();
+            mmp.infer_states(&mut windows).unwrap();
+            vmp.observe(&mut other, &obs).unwrap();
+            vmp.infer_states(&mut other).unwrap();
+            let (q_pi, _) = mmp.infer_policies(&*windows).unwrap();
+            let actions = mmp.sample_action(&q_pi, &mut rng).unwrap();
+            mmp.act(&mut windows, &actions).unwrap();
+            vmp.act(&mut other, &actions).unwrap();
+        }
+    });
+    assert_eq!(n, 0, "{n} heap allocations in 10 sequence-agent steps");
+    assert_eq!(windows[0].len(), 4);
+    let s: f64 = windows[0].latest().factor(1).iter().sum();
+    assert!((s - 1.0).abs() < 1e-12);
+}
