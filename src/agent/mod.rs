@@ -613,7 +613,7 @@ where
 /// one chunk of agents per core). Each agent computes exactly what the sequential methods
 /// compute; errors report the lowest failing agent. Worth it for large batches: a call
 /// costs a thread start per core (tens of microseconds).
-/// State inference of one-step methods ([`Fpi`], [`Ovf`], [`Exact`]): the current step from
+/// State inference of one-step methods ([`Fpi`], [`Ovf`](infer::Ovf), [`Exact`](infer::Exact)): the current step from
 /// its observation and the empirical prior.
 impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I>
     Agent<T, S, L, NP, B, M, C, X, Pol, I>

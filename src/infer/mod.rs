@@ -1,9 +1,16 @@
 //! State inference: from observations and a prior to beliefs over hidden states.
 //!
-//! FPI (pymdp's default `inference_algo="fpi"`) lives in [`fpi`](mod@fpi); the observation's
-//! log-likelihood in [`likelihood`]; the empirical prior `B · q` in [`prior`]. The
-//! functions below are the one-agent entry points; [`Agent`](crate::Agent) runs them per
-//! batch member.
+//! * One step at a time: FPI (pymdp's default `inference_algo="fpi"`) in [`fpi`](mod@fpi), the
+//!   observation's log-likelihood in [`likelihood`], the empirical prior `B · q` in [`prior`].
+//! * Over a window of the last `H` steps ([`Window`], owned by the caller): pymdp's MMP and VMP
+//!   in [`sequence`].
+//!
+//! Which method to pick, and how they differ, is in [`method`]: an
+//! [`Agent`](crate::Agent)'s method is a type parameter (`agent.with_method::<Mmp<4>>()`). The
+//! functions below are the one-agent entry points; the agent runs them per batch member.
+//!
+//! A modality that observed nothing this step is given as [`MISSING`](crate::MISSING): it adds
+//! no evidence, in every method.
 
 pub mod fpi;
 pub mod likelihood;
