@@ -17,11 +17,13 @@ pub mod likelihood;
 pub mod method;
 pub mod prior;
 pub mod sequence;
+pub mod spm_mmp;
 pub mod window;
 
 pub use fpi::{Sweeps, fpi};
 pub use method::{Exact, Fpi, Method, Mmp, OneStep, Ovf, Sequence, SpmMmp, Vmp};
 pub use prior::{check_action, predict, predict_factor, update_empirical_prior};
+pub use spm_mmp::{SpmMmp, spm_mmp};
 pub use window::{Horizon, Past, Window};
 
 use crate::error::{Error, Tensor};
