@@ -14,7 +14,7 @@
 
 mod common;
 
-use actinf::inference::{self, SpmMmp, Window, spm_mmp};
+use actinf::inference::{self, SpmConfig, Window, spm_mmp};
 use actinf::spec::{IndexArray, Spec};
 use actinf::{Belief, Error, MISSING, Model, Problem, Real, Tensor};
 use common::*;
@@ -159,7 +159,7 @@ type Run<T, S, const H: usize, const L: usize> =
 /// window).
 fn run<T: Real + Scalar, S: Spec, const H: usize, const L: usize>(
     c: &Case,
-    config: &SpmMmp<T>,
+    config: &SpmConfig<T>,
 ) -> Run<T, S, H, L>
 where
     actinf::nalgebra::Const<H>: inference::Horizon,
@@ -222,7 +222,7 @@ fn fixture_windows_follow_test_mmp() {
 #[test]
 fn mmp_a_f64() {
     let c = case_a();
-    let config = SpmMmp::default();
+    let config = SpmConfig::default();
     let (past, future, prior) = run::<f64, MmpA, 4, 1>(&c, &config);
     assert_close(&last(&future), &c.want, TOL, "spm/mmp_a qs (H = 4)");
     assert_close(
@@ -244,7 +244,7 @@ fn mmp_a_f64() {
 #[test]
 fn mmp_b_f64() {
     let c = case_b();
-    let config = SpmMmp::default();
+    let config = SpmConfig::default();
     let (past, future, _) = run::<f64, MmpB, 3, 1>(&c, &config);
     assert_close(&last(&future), &c.want, TOL, "spm/mmp_b qs (H = 3)");
     assert_close(
@@ -265,10 +265,10 @@ fn mmp_b_f64() {
 #[test]
 fn mmp_a_and_b_f32() {
     let c = case_a();
-    let (_, future, _) = run::<f32, MmpA, 4, 1>(&c, &SpmMmp::default());
+    let (_, future, _) = run::<f32, MmpA, 4, 1>(&c, &SpmConfig::default());
     assert_close(&last(&future), &c.want, TOL_F32, "spm/mmp_a qs (f32)");
     let c = case_b();
-    let (_, future, _) = run::<f32, MmpB, 3, 1>(&c, &SpmMmp::default());
+    let (_, future, _) = run::<f32, MmpB, 3, 1>(&c, &SpmConfig::default());
     assert_close(&last(&future), &c.want, TOL_F32, "spm/mmp_b qs (f32)");
 }
 
@@ -276,12 +276,12 @@ fn mmp_a_and_b_f32() {
 #[test]
 fn other_settings_miss_the_fixtures() {
     let c = case_a();
-    let spm = SpmMmp::<f64>::default();
+    let spm = SpmConfig::<f64>::default();
     assert_eq!((spm.num_iter, spm.tau, spm.log_floor), (5, 0.25, 1e-16));
     for config in [
-        SpmMmp { tau: 1.0, ..spm },
-        SpmMmp { num_iter: 4, ..spm },
-        SpmMmp { num_iter: 6, ..spm },
+        SpmConfig { tau: 1.0, ..spm },
+        SpmConfig { num_iter: 4, ..spm },
+        SpmConfig { num_iter: 6, ..spm },
     ] {
         let (_, future, _) = run::<f64, MmpA, 4, 1>(&c, &config);
         let got = last(&future);
@@ -364,7 +364,7 @@ proptest! {
         ]);
         let window = Window::<f64, Rand, 4>::from_slices(prior, &obs, &acts).unwrap();
         let future = [[future[0].0, future[0].1], [future[1].0, future[1].1]];
-        let config = SpmMmp { log_floor: floor, ..SpmMmp::default() };
+        let config = SpmConfig { log_floor: floor, ..SpmConfig::default() };
         let (mut past, mut fut) = ([Belief::ZERO; 4], [Belief::ZERO; 2]);
         spm_mmp(&model, &window, &future, &config, &mut past, &mut fut).unwrap();
         for (t, q) in past.iter().enumerate() {
@@ -392,7 +392,7 @@ fn call<const H: usize, const L: usize>(
     model: &Model<f64, MmpA>,
     window: &Window<f64, MmpA, H>,
     future: &[[usize; 1]; L],
-    config: &SpmMmp<f64>,
+    config: &SpmConfig<f64>,
 ) -> Result<(), Error>
 where
     actinf::nalgebra::Const<H>: inference::Horizon,
@@ -405,23 +405,23 @@ where
 fn future_action_out_of_range_is_an_error() {
     let model = model_a();
     let w = Window::<f64, MmpA, 2>::from_history(Belief::uniform(), [[0], [1]], [[2]]).unwrap();
-    let e = call(&model, &w, &[[1], [3]], &SpmMmp::default()).unwrap_err();
+    let e = call(&model, &w, &[[1], [3]], &SpmConfig::default()).unwrap_err();
     assert_eq!(e.tensor, Tensor::B);
     assert_eq!(e.index, 0);
     assert_eq!(e.problem, Problem::OutOfRange { value: 3, len: 3 });
-    assert!(call(&model, &w, &[[1], [2]], &SpmMmp::default()).is_ok());
+    assert!(call(&model, &w, &[[1], [2]], &SpmConfig::default()).is_ok());
 }
 
 #[test]
 fn bad_settings_are_errors() {
     let model = model_a();
     let w = Window::<f64, MmpA, 1>::from_history(Belief::uniform(), [[0]], []).unwrap();
-    let spm = SpmMmp::default();
+    let spm = SpmConfig::default();
     let e = call(
         &model,
         &w,
         &[[0]],
-        &SpmMmp {
+        &SpmConfig {
             tau: f64::NAN,
             ..spm
         },
@@ -433,7 +433,7 @@ fn bad_settings_are_errors() {
         &model,
         &w,
         &[[0]],
-        &SpmMmp {
+        &SpmConfig {
             log_floor: -1e-16,
             ..spm
         },
@@ -447,7 +447,7 @@ fn bad_settings_are_errors() {
 fn empty_window_and_bad_prior_are_errors() {
     let model = model_a();
     let empty = Window::<f64, MmpA, 3>::new(Belief::uniform());
-    let e = call(&model, &empty, &[[0]], &SpmMmp::default()).unwrap_err();
+    let e = call(&model, &empty, &[[0]], &SpmConfig::default()).unwrap_err();
     assert_eq!(e.tensor, Tensor::Window);
     assert_eq!(
         e.problem,
@@ -460,7 +460,7 @@ fn empty_window_and_bad_prior_are_errors() {
     let nan = Belief::<f64, MmpA>::from_input_unchecked(actinf::list![[f64::NAN, 0.5, 0.5]]);
     let mut w = Window::<f64, MmpA, 3>::new(nan);
     w.observe(&model, [0]).unwrap();
-    let e = call(&model, &w, &[[0]], &SpmMmp::default()).unwrap_err();
+    let e = call(&model, &w, &[[0]], &SpmConfig::default()).unwrap_err();
     assert_eq!(e.tensor, Tensor::Prior);
     assert!(matches!(e.problem, Problem::NotFinite { .. }));
 }
@@ -485,7 +485,7 @@ fn coupled_transitions_are_an_error() {
         &model,
         &w,
         &[[0, 0]],
-        &SpmMmp::default(),
+        &SpmConfig::default(),
         &mut past,
         &mut fut,
     )

@@ -215,3 +215,29 @@ fn windows_reject_bad_input() {
     let err = agent.infer_states(&mut ws).unwrap_err();
     assert!(err.to_string().contains("not finite"), "{err}");
 }
+
+#[test]
+fn the_spm_mode_runs_through_the_agent() {
+    use actinf::inference::{SpmConfig, SpmMmp, spm_mmp};
+    let model = hmm();
+    let agent = Agent::<f64, Hmm, 1, 2>::new(hmm(), Config::default().num_iter(5))
+        .unwrap()
+        .with_method::<SpmMmp<3>>();
+    let mut windows = [Window::from_history(*model.d(), [[0], [1], [1]], [[0], [1]]).unwrap()];
+    agent.infer_states(&mut windows).unwrap();
+    let (mut past, mut future) = ([Belief::ZERO; 3], [Belief::<f64, Hmm>::ZERO; 0]);
+    spm_mmp(
+        &model,
+        &windows[0],
+        &[],
+        &SpmConfig::default(),
+        &mut past,
+        &mut future,
+    )
+    .unwrap();
+    assert_eq!(windows[0].beliefs(), &past);
+    // Different from pymdp's MMP on the same window (τ = 1/4, 5 sweeps, SPM's messages).
+    let mut jax = windows[0];
+    sequence::mmp(&model, &mut jax, 16);
+    assert!((jax.beliefs()[0].factor(0)[0] - past[0].factor(0)[0]).abs() > 1e-3);
+}

@@ -758,7 +758,7 @@ where
 /// State inference of sequence methods: the agents keep no beliefs; each has a [`Window`]
 /// the caller owns, and inference writes the window's posteriors into it.
 macro_rules! sequence_agent {
-    ($marker:ident, $run:path, $what:literal) => {
+    ($marker:ident, $run:expr, $what:literal) => {
         impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, const H: usize>
             Agent<T, S, L, NP, B, M, C, X, Pol, infer::$marker<H>>
         where
@@ -821,7 +821,9 @@ macro_rules! sequence_agent {
             pub fn infer_states(&self, windows: &mut [Window<T, S, H>; B]) -> Result<(), Error> {
                 for (b, w) in windows.iter_mut().enumerate() {
                     self.check_window(w).map_err(|e| e.in_agent(b))?;
-                    $run(self.models.get(b), w, self.configs.get(b).num_iter);
+                    let run = $run;
+                    run(self.models.get(b), w, self.configs.get(b).num_iter)
+                        .map_err(|e| e.in_agent(b))?;
                 }
                 Ok(())
             }
@@ -829,8 +831,27 @@ macro_rules! sequence_agent {
     };
 }
 
-sequence_agent!(Mmp, infer::sequence::mmp, "marginal message passing");
-sequence_agent!(Vmp, infer::sequence::vmp, "variational message passing");
+sequence_agent!(
+    Mmp,
+    |m, w, n| -> Result<(), Error> {
+        infer::sequence::mmp(m, w, n);
+        Ok(())
+    },
+    "marginal message passing"
+);
+sequence_agent!(
+    Vmp,
+    |m, w, n| -> Result<(), Error> {
+        infer::sequence::vmp(m, w, n);
+        Ok(())
+    },
+    "variational message passing"
+);
+sequence_agent!(
+    SpmMmp,
+    infer::spm_mmp::spm_mmp_window,
+    "SPM's marginal message passing, past steps only, SPM's step size and log floor"
+);
 
 #[cfg(feature = "parallel")]
 impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I>

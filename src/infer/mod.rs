@@ -23,7 +23,7 @@ pub mod window;
 pub use fpi::{Sweeps, fpi};
 pub use method::{Exact, Fpi, Method, Mmp, OneStep, Ovf, Sequence, SpmMmp, Vmp};
 pub use prior::{check_action, predict, predict_factor, update_empirical_prior};
-pub use spm_mmp::{SpmMmp, spm_mmp};
+pub use spm_mmp::{SpmConfig, spm_mmp, spm_mmp_window};
 pub use window::{Horizon, Past, Window};
 
 use crate::error::{Error, Tensor};

@@ -7,7 +7,7 @@
 //! `num_iter` iterations sweeps the steps in order and, within a step, the factors in order,
 //! updating every marginal in place (Gauss–Seidel: a message reads the already-updated
 //! `q_{t−1}` and the previous iteration's `q_{t+1}`). With `ln x` meaning SPM's
-//! `spm_log(x) = ln(x + ε)` (`ε` = [`SpmMmp::log_floor`], `1e−16`), the update of factor `f`
+//! `spm_log(x) = ln(x + ε)` (`ε` = [`SpmConfig::log_floor`], `1e−16`), the update of factor `f`
 //! at step `t` is:
 //!
 //! * `lnA = ln E_{q_t∖f}[∏_m A_m(o_{t,m} | s)]` — the likelihood of all modalities together,
@@ -19,7 +19,7 @@
 //!   `t ≥ P + L − 2` (SPM's cut-off: the last two steps get no message from the future);
 //! * `c = 1` for `t ≥ P + L − 2`, else `2`;
 //! * `err = c·lnA + lnB_past + lnB_future − c·ln q`, then
-//!   `ln q ← ln q + τ (err − mean(err))`, `q ← softmax(ln q)` (τ = [`SpmMmp::tau`], `0.25`).
+//!   `ln q ← ln q + τ (err − mean(err))`, `q ← softmax(ln q)` (τ = [`SpmConfig::tau`], `0.25`).
 //!
 //! The action `a_t` links step `t` to `t + 1`: the window's actions for the past, then
 //! `future_actions[0]` from the latest observed step to the first future step, and so on.
@@ -51,14 +51,14 @@ pub const SPM_LOG_FLOOR: f64 = 1e-16;
 /// values ([`SPM_NUM_ITER`], [`SPM_TAU`], [`SPM_LOG_FLOOR`]).
 ///
 /// ```
-/// use actinf::inference::SpmMmp;
-/// let c = SpmMmp::<f64>::default();
+/// use actinf::inference::SpmConfig;
+/// let c = SpmConfig::<f64>::default();
 /// assert_eq!((c.num_iter, c.tau, c.log_floor), (5, 0.25, 1e-16));
-/// let longer = SpmMmp { num_iter: 16, ..c };
+/// let longer = SpmConfig { num_iter: 16, ..c };
 /// assert!(longer.check().is_ok());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SpmMmp<T> {
+pub struct SpmConfig<T> {
     /// Number of sweeps over the window (no convergence test).
     pub num_iter: usize,
     /// Gradient step size `τ`: `ln q ← ln q + τ (err − mean err)`.
@@ -68,9 +68,9 @@ pub struct SpmMmp<T> {
     pub log_floor: T,
 }
 
-impl<T: Real> Default for SpmMmp<T> {
+impl<T: Real> Default for SpmConfig<T> {
     fn default() -> Self {
-        SpmMmp {
+        SpmConfig {
             num_iter: SPM_NUM_ITER,
             tau: T::lit(SPM_TAU),
             log_floor: T::lit(SPM_LOG_FLOOR),
@@ -78,7 +78,7 @@ impl<T: Real> Default for SpmMmp<T> {
     }
 }
 
-impl<T: Real> SpmMmp<T> {
+impl<T: Real> SpmConfig<T> {
     /// Checks that `tau` and `log_floor` are finite and non-negative (an error names the
     /// hyperparameter and its value).
     pub fn check(&self) -> Result<(), Error> {
@@ -101,6 +101,29 @@ impl<T: Real> SpmMmp<T> {
     }
 }
 
+/// [`spm_mmp`] over the window's steps only (no future steps), with `num_iter` sweeps and SPM's
+/// other settings, the posteriors written into the window (what an agent with the
+/// [`SpmMmp`](super::SpmMmp) method runs).
+///
+/// Errors: as [`spm_mmp`].
+pub fn spm_mmp_window<T: Real, S: Spec, const H: usize>(
+    model: &Model<T, S>,
+    window: &mut Window<T, S, H>,
+    num_iter: usize,
+) -> Result<(), Error>
+where
+    Const<H>: Horizon,
+{
+    let config = SpmConfig {
+        num_iter,
+        ..SpmConfig::default()
+    };
+    let mut past = *window.beliefs();
+    spm_mmp(model, window, &[], &config, &mut past, &mut [])?;
+    *window.beliefs_mut() = past;
+    Ok(())
+}
+
 /// SPM's marginal message passing over the window's valid steps and a policy's future steps
 /// (see the [module docs](self)): posteriors for the past into `past` (slot `t` for window
 /// slot `t`; padding slots get the window's prior) and for the `L` future steps into
@@ -109,13 +132,13 @@ impl<T: Real> SpmMmp<T> {
 /// observation (a [pending](Window::pending_action) action of the window is not read).
 /// On error the outputs are left untouched.
 ///
-/// Errors: `config` out of range ([`SpmMmp::check`]); a factor whose transition depends on
+/// Errors: `config` out of range ([`SpmConfig::check`]); a factor whose transition depends on
 /// other factors (`B` must have 3 axes, as in SPM); an empty window; a window prior with a
 /// negative or non-finite entry; a future action out of range for its factor.
 ///
 /// ```
 /// actinf::model! { pub Hmm { factors { Hidden: 2 controlled_by 2 } modalities { Seen: 2 depends_on [Hidden] } } }
-/// use actinf::{Belief, Model, inference::{SpmMmp, Window, spm_mmp}, list};
+/// use actinf::{Belief, Model, inference::{SpmConfig, Window, spm_mmp}, list};
 /// let model = Model::<f64, Hmm>::new(
 ///     &list![[[0.92, 0.12], [0.08, 0.88]]],
 ///     &list![[[[0.85, 0.30], [0.20, 0.65]], [[0.15, 0.70], [0.80, 0.35]]]], // B[next][prev][action]
@@ -124,7 +147,7 @@ impl<T: Real> SpmMmp<T> {
 /// )?;
 /// let window = Window::<f64, Hmm, 3>::from_history(*model.d(), [[0], [1], [1]], [[0], [1]])?;
 /// let (mut past, mut future) = ([Belief::ZERO; 3], [Belief::ZERO; 1]);
-/// spm_mmp(&model, &window, &[[0]], &SpmMmp::default(), &mut past, &mut future)?;
+/// spm_mmp(&model, &window, &[[0]], &SpmConfig::default(), &mut past, &mut future)?;
 /// // An independent re-implementation of the legacy update gives these values.
 /// assert!((past[0].factor(0)[0] - 0.8329610).abs() < 1e-6);
 /// assert!((past[2].factor(0)[1] - 0.8260548).abs() < 1e-6);
@@ -135,7 +158,7 @@ pub fn spm_mmp<T: Real, S: Spec, const H: usize, const L: usize>(
     model: &Model<T, S>,
     window: &Window<T, S, H>,
     future_actions: &[S::Action; L],
-    config: &SpmMmp<T>,
+    config: &SpmConfig<T>,
     past: &mut [Belief<T, S>; H],
     future: &mut [Belief<T, S>; L],
 ) -> Result<(), Error>
