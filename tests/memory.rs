@@ -449,3 +449,14 @@ fn large_single_factor_builds_and_steps_on_a_small_stack() {
     // At cell 40, with the preferred reading at 42: step right, +1 or +2 (actions 6, 7).
     assert!(action == 6 || action == 7, "action {action}");
 }
+
+/// A window is per-agent state: its size is its observations, actions and beliefs.
+#[test]
+fn window_sizes() {
+    use actinf::inference::Window;
+    assert_eq!(size_of::<Window<f64, TMaze, 4>>(), 456);
+    assert_eq!(size_of::<Window<f32, TMaze, 4>>(), 320);
+    // H beliefs + the prior, H observations, H − 1 actions + the pending one, the length.
+    let b = size_of::<Belief<f64, TMaze>>();
+    assert_eq!(5 * b + 4 * 3 * 8 + 4 * 2 * 8 + 8 + 8, 456);
+}

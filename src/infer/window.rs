@@ -29,8 +29,9 @@
 //! # Ok::<(), actinf::Error>(())
 //! ```
 //!
-//! Size: `H` observations, `H − 1` actions, `H + 1` beliefs and two words; for the T-maze
-//! (`f64`, `H = 4`) 404 bytes.
+//! Size: `H` observations, `H − 1` actions (plus the pending one), `H + 1` beliefs and a
+//! word; for the T-maze with `H = 4`, 456 bytes in `f64` and 320 in `f32` (checked in
+//! `tests/memory.rs`).
 
 use core::fmt;
 
