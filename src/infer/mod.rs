@@ -6,13 +6,17 @@
 //! batch member.
 
 pub mod fpi;
+pub mod hmm;
 pub mod likelihood;
 pub mod prior;
 pub mod sequence;
+pub mod smoothing;
 pub mod window;
 
 pub use fpi::{Sweeps, fpi};
+pub use hmm::Hmm;
 pub use prior::{check_action, predict, predict_factor, update_empirical_prior};
+pub use smoothing::{smooth, smooth_exact};
 pub use window::{Horizon, Past, Window};
 
 use crate::error::{Error, Tensor};
