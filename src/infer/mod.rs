@@ -13,16 +13,20 @@
 //! no evidence, in every method.
 
 pub mod fpi;
+pub mod hmm;
 pub mod likelihood;
 pub mod method;
 pub mod prior;
 pub mod sequence;
+pub mod smoothing;
 pub mod spm_mmp;
 pub mod window;
 
 pub use fpi::{Sweeps, fpi};
+pub use hmm::Hmm;
 pub use method::{Exact, Fpi, Method, Mmp, OneStep, Ovf, Sequence, SpmMmp, Vmp};
 pub use prior::{check_action, predict, predict_factor, update_empirical_prior};
+pub use smoothing::{smooth, smooth_exact};
 pub use spm_mmp::{SpmConfig, spm_mmp, spm_mmp_window};
 pub use window::{Horizon, Past, Window};
 
