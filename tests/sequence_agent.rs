@@ -241,3 +241,50 @@ fn the_spm_mode_runs_through_the_agent() {
     sequence::mmp(&model, &mut jax, 16);
     assert!((jax.beliefs()[0].factor(0)[0] - past[0].factor(0)[0]).abs() > 1e-3);
 }
+
+#[test]
+fn one_step_agents_keep_their_filtered_history_in_a_window() {
+    use actinf::inference::{Exact, Ovf, hmm};
+    let model = pair(11);
+    let ovf = Agent::<f64, Pair, 1, 2>::new(model.clone(), Config::default())
+        .unwrap()
+        .with_method::<Ovf>();
+    let fpi = Agent::<f64, Pair, 1, 2>::new(model.clone(), Config::default()).unwrap();
+    let mut windows = ovf.initial_windows::<3>();
+    let mut prior = fpi.initial_prior();
+    let mut rng = SmallRng::seed_from_u64(4);
+    for t in 0..5 {
+        let obs = [[rng.random_range(0..3), rng.random_range(0..2)]];
+        ovf.observe(&mut windows, &obs).unwrap();
+        ovf.filter(&mut windows).unwrap();
+        // The classic loop: FPI on the observation, then the empirical prior.
+        let qs = fpi.infer_states(&obs, &prior).unwrap();
+        assert_eq!(windows[0].latest(), &qs[0], "step {t}");
+        let action = [[t % 2, 0]];
+        ovf.act(&mut windows, &action).unwrap();
+        prior = fpi.update_empirical_prior(&action, &qs).unwrap();
+    }
+
+    // Exact filtering of an HMM is the forward pass of the forward-backward algorithm.
+    let exact = Agent::<f64, Hmm, 1, 2>::new(hmm(), Config::default())
+        .unwrap()
+        .with_method::<Exact>();
+    let mut w = exact.initial_windows::<4>();
+    for (t, o) in [0, 1, 1, 0].into_iter().enumerate() {
+        exact.observe(&mut w, &[[o]]).unwrap();
+        exact.filter(&mut w).unwrap();
+        if t < 3 {
+            exact.act(&mut w, &[[t % 2]]).unwrap();
+        }
+    }
+    let fb = hmm::forward_backward(&hmm(), &w[0]);
+    for t in 0..4 {
+        for (a, b) in w[0].beliefs()[t]
+            .as_slice()
+            .iter()
+            .zip(fb.filtered[t].as_slice())
+        {
+            assert!((a - b).abs() < 1e-12, "step {t}");
+        }
+    }
+}

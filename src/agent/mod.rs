@@ -226,6 +226,39 @@ where
         }
     }
 
+    /// Adds each agent's observation to its window ([`Window::observe`]; a full
+    /// window drops its oldest step and carries its prior forward under the agent's
+    /// model).
+    pub fn observe<const H: usize>(
+        &self,
+        windows: &mut [Window<T, S, H>; B],
+        obs: &[S::Observation; B],
+    ) -> Result<(), Error>
+    where
+        Const<H>: Horizon,
+    {
+        for (b, w) in windows.iter_mut().enumerate() {
+            w.observe(self.models.get(b), obs[b])
+                .map_err(|e| e.in_agent(b))?;
+        }
+        Ok(())
+    }
+
+    /// Records each agent's action in its window ([`Window::act`]).
+    pub fn act<const H: usize>(
+        &self,
+        windows: &mut [Window<T, S, H>; B],
+        actions: &[S::Action; B],
+    ) -> Result<(), Error>
+    where
+        Const<H>: Horizon,
+    {
+        for (b, w) in windows.iter_mut().enumerate() {
+            w.act(actions[b]).map_err(|e| e.in_agent(b))?;
+        }
+        Ok(())
+    }
+
     /// Switches the state-inference method (pymdp's `inference_algo`), e.g.
     /// `agent.with_method::<Mmp<4>>()` for marginal message passing over the last 4 steps (see
     /// [`infer::method`] for the choices). [`Exact`](infer::Exact) needs a single-factor model:
@@ -626,6 +659,35 @@ where
     Pol: PolicySet<S, L, NP>,
     I: OneStep + Method<S>,
 {
+    /// One empty window of `H` steps per agent, each starting from the agent's initial prior,
+    /// for keeping the filtered history ([`filter`](Self::filter)).
+    pub fn initial_windows<const H: usize>(&self) -> [Window<T, S, H>; B]
+    where
+        Const<H>: Horizon,
+    {
+        core::array::from_fn(|b| Window::new(self.initial_prior_of(b)))
+    }
+
+    /// One-step inference of the latest step of each agent's window, from its observation
+    /// and the prediction `B(a) · q` of the previous filtered belief (the window's prior at its
+    /// first step), kept in the window: its beliefs are the filtered history that
+    /// [`smoothing`](infer::smoothing) turns into smoothed marginals and pairwise joints
+    /// (pymdp's `qs_hist` with `inference_algo="ovf"` or `"exact"`).
+    ///
+    /// Errors: an empty window, or a window prior or belief with a negative or non-finite
+    /// entry.
+    pub fn filter<const H: usize>(&self, windows: &mut [Window<T, S, H>; B]) -> Result<(), Error>
+    where
+        Const<H>: Horizon,
+    {
+        for (b, w) in windows.iter_mut().enumerate() {
+            self.check_window(w).map_err(|e| e.in_agent(b))?;
+            infer::smoothing::filter_latest(self.models.get(b), w, self.sweeps(b))
+                .map_err(|e| e.in_agent(b))?;
+        }
+        Ok(())
+    }
+
     /// The sweeps agent `b` runs: its configuration's, or the method's (`Exact`: one).
     fn sweeps(&self, b: usize) -> infer::Sweeps {
         match I::FORCED_SWEEPS {
@@ -782,33 +844,6 @@ macro_rules! sequence_agent {
             /// [`initial_windows_into`](Self::initial_windows_into) for large batches).
             pub fn initial_windows(&self) -> [Window<T, S, H>; B] {
                 core::array::from_fn(|b| Window::new(self.initial_prior_of(b)))
-            }
-
-            /// Adds each agent's observation to its window ([`Window::observe`]; a full
-            /// window drops its oldest step and carries its prior forward under the agent's
-            /// model).
-            pub fn observe(
-                &self,
-                windows: &mut [Window<T, S, H>; B],
-                obs: &[S::Observation; B],
-            ) -> Result<(), Error> {
-                for (b, w) in windows.iter_mut().enumerate() {
-                    w.observe(self.models.get(b), obs[b])
-                        .map_err(|e| e.in_agent(b))?;
-                }
-                Ok(())
-            }
-
-            /// Records each agent's action in its window ([`Window::act`]).
-            pub fn act(
-                &self,
-                windows: &mut [Window<T, S, H>; B],
-                actions: &[S::Action; B],
-            ) -> Result<(), Error> {
-                for (b, w) in windows.iter_mut().enumerate() {
-                    w.act(actions[b]).map_err(|e| e.in_agent(b))?;
-                }
-                Ok(())
             }
 
             #[doc = concat!("Posteriors over every step of each agent's window (", $what, ",")]

@@ -4,8 +4,8 @@
 //! | method | pymdp | what it infers | pick it when |
 //! |---|---|---|---|
 //! | [`Fpi`] | `"fpi"` (default) | the current step, from its observation and the empirical prior `B · q` | filtering is enough: fastest, constant time |
-//! | [`Ovf`] | `"ovf"` | like FPI, keeping the filtered history in a [`Window`](super::Window) | you will learn `B` from smoothed posteriors |
-//! | [`Exact`] | `"exact"` | one exact Bayes step (one sweep; single-factor models only) | an HMM: exact filtering, smoothing and evidence |
+//! | [`Ovf`] | `"ovf"` | like FPI, keeping the filtered history in a [`Window`](super::Window) | you will learn `B` from smoothed posteriors ([`smoothing`](super::smoothing)) |
+//! | [`Exact`] | `"exact"` | one exact Bayes step (one sweep; single-factor models only) | an HMM: exact filtering, smoothing and evidence ([`hmm`](super::hmm)) |
 //! | [`Mmp`]`<H>` | `"mmp"` | the whole window of the last `H` steps at once (marginal message passing) | later observations should revise earlier beliefs |
 //! | [`Vmp`]`<H>` | `"vmp"` | the same with variational messages (expected `ln B`) | you want the mean-field fixed point of the sequence VFE |
 //! | [`SpmMmp`]`<H>` | legacy / SPM | SPM's gradient-descent MMP over past and future steps | you compare with SPM's MATLAB output |
