@@ -9,10 +9,12 @@ pub mod fpi;
 pub mod likelihood;
 pub mod prior;
 pub mod sequence;
+pub mod vfe;
 pub mod window;
 
 pub use fpi::{Sweeps, fpi};
 pub use prior::{check_action, predict, predict_factor, update_empirical_prior};
+pub use vfe::{SequenceVfe, Vfe};
 pub use window::{Horizon, Past, Window};
 
 use crate::error::{Error, Tensor};
