@@ -20,6 +20,7 @@ pub mod prior;
 pub mod sequence;
 pub mod smoothing;
 pub mod spm_mmp;
+pub mod vfe;
 pub mod window;
 
 pub use fpi::{Sweeps, fpi};
@@ -28,6 +29,7 @@ pub use method::{Exact, Fpi, Method, Mmp, OneStep, Ovf, Sequence, SpmMmp, Vmp};
 pub use prior::{check_action, predict, predict_factor, update_empirical_prior};
 pub use smoothing::{smooth, smooth_exact};
 pub use spm_mmp::{SpmConfig, spm_mmp, spm_mmp_window};
+pub use vfe::{SequenceVfe, Vfe};
 pub use window::{Horizon, Past, Window};
 
 use crate::error::{Error, Tensor};
