@@ -78,7 +78,7 @@ pub use batch::{PerAgent, Shared};
 pub use maths::Real;
 pub use model::{
     Belief, BeliefBatch, BeliefBatchMut, Beliefs, Categorical, DirichletA, DirichletB, DirichletD,
-    Error, MISSING, Model, NORMALISATION_TOLERANCE, Problem, Tensor,
+    Error, MISSING, Model, NORMALISATION_TOLERANCE, Pairwise, Problem, Tensor,
 };
 pub use plan::{CustomPolicies, Policies, PolicySet};
 pub use spec::{Factor, Modality, Spec};

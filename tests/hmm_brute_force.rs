@@ -13,7 +13,7 @@
 
 mod common;
 
-use actinf::inference::{Horizon, Sweeps, Window, hmm, smoothing};
+use actinf::inference::{Horizon, Sweeps, Window, hmm, smoothing, vfe};
 use actinf::model::Pairwise;
 use actinf::nalgebra::Const;
 use actinf::spec::{self, IndexArray, SingleFactor, Spec};
@@ -266,6 +266,14 @@ fn compare<S: SingleFactor, const H: usize>(
             smoothing::smooth(model, &w, &mut marginals, &mut joints).unwrap();
         }
         let which = if exact { "smooth_exact" } else { "smooth" };
+        // The sequence free energy at the smoothed joint is −ln p(o): the bound is tight.
+        let f = vfe::sequence_joint(model, &w, &marginals, &joints).unwrap();
+        assert_close(
+            &[f.vfe],
+            &[-want.log_evidence],
+            1e-10,
+            &format!("{what}: {which} VFE vs −ln p(o)"),
+        );
         for t in 0..obs.len() {
             let s = start + t;
             let at = |x: &str| format!("{what}: {which} {x}[{t}]");

@@ -240,7 +240,51 @@ fn sequence_agent_steps_do_not_allocate() {
         }
     });
     assert_eq!(n, 0, "{n} heap allocations in 10 sequence-agent steps");
+
+    // One-step filtering into windows, smoothing, free energies and SPM's MMP.
+    use actinf::Pairwise;
+    use actinf::inference::{Ovf, SpmMmp, smoothing, vfe};
+    let (m, _, _) = model();
+    let ovf = Agent::<f64, Maze, L, NP, B>::new(m.clone(), Config::default())
+        .unwrap()
+        .with_method::<Ovf>();
+    // SPM's MMP needs factor-local transitions.
+    let spm = Agent::<f64, line::Line, 1, 2, B>::new(Model::uniform(), Config::default())
+        .unwrap()
+        .with_method::<SpmMmp<4>>();
+    let mut filtered: Box<[Window<f64, Maze, 4>; B]> = Box::new(ovf.initial_windows::<4>());
+    let mut spm_windows: Box<[Window<f64, line::Line, 4>; B]> = Box::new(spm.initial_windows());
+    let mut marginals = Box::new([actinf::Belief::<f64, Maze>::ZERO; 4]);
+    let mut joints = Box::new([Pairwise::<f64, Maze>::ZERO; 3]);
+    let n = allocations_during(|| {
+        for t in 0..10 {
+            let obs: [[usize; 2]; B] = core::array::from_fn(|b| [(t + b) % 3, (t * b) % 3]);
+            ovf.observe(&mut filtered, &obs).unwrap();
+            ovf.filter(&mut filtered).unwrap();
+            smoothing::smooth(&m, &filtered[0], &mut marginals, &mut joints).unwrap();
+            black_box(vfe::sequence(&m, &filtered[0], &marginals).unwrap());
+            spm.observe(&mut spm_windows, &core::array::from_fn(|b| [obs[b][0]]))
+                .unwrap();
+            spm.infer_states(&mut spm_windows).unwrap();
+            black_box(spm.free_energy(&spm_windows).unwrap());
+            let actions: [[usize; 2]; B] = core::array::from_fn(|b| [(t + b) % 3, t % 2]);
+            ovf.act(&mut filtered, &actions).unwrap();
+            spm.act(&mut spm_windows, &core::array::from_fn(|b| [actions[b][1]]))
+                .unwrap();
+        }
+    });
+    assert_eq!(
+        n, 0,
+        "{n} heap allocations in filtering, smoothing, VFE and SPM MMP"
+    );
     assert_eq!(windows[0].len(), 4);
     let s: f64 = windows[0].latest().factor(1).iter().sum();
     assert!((s - 1.0).abs() < 1e-12);
+}
+
+mod line {
+    actinf::model! {
+        /// One factor with local transitions (for SPM's MMP).
+        pub Line { factors { P: 3 controlled_by 2 } modalities { O: 3 depends_on [P] } }
+    }
 }

@@ -7,8 +7,8 @@
 //! is computed through the library's public API (`maths` kernels, `Model`, `DirichletA`,
 //! `spec` layout tables, `inference`).
 //!
-//! Not compared (not computable through the public API): `vfe` / `vfe_components` of the
-//! `infer_states_*` cases (actinf has no variational-free-energy function).
+//! The `vfe` / `vfe_components` outputs of the `infer_states_*` cases are compared in
+//! `tests/parity_vfe.rs`.
 
 mod common;
 

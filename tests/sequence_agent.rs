@@ -288,3 +288,24 @@ fn one_step_agents_keep_their_filtered_history_in_a_window() {
         }
     }
 }
+
+#[test]
+fn free_energy_is_a_diagnostic_of_every_method() {
+    use actinf::inference::vfe;
+    let model = hmm();
+    // One step, single factor: at the exact posterior, F = −ln p(o).
+    let agent = Agent::<f64, Hmm, 1, 2>::new(hmm(), Config::default()).unwrap();
+    let prior = agent.initial_prior();
+    let qs = agent.infer_states(&[[1]], &prior).unwrap();
+    let f = agent.free_energy(&[[1]], &qs, &prior).unwrap();
+    let p_o = 0.55 * 0.08 + 0.45 * 0.88;
+    assert!((f[0].vfe + f64::ln(p_o)).abs() < 1e-12, "{:?}", f[0]);
+    // A sequence agent scores its window's posteriors.
+    let mmp = agent.with_method::<Mmp<3>>();
+    let mut windows = [Window::from_history(*model.d(), [[0], [1], [1]], [[0], [1]]).unwrap()];
+    mmp.infer_states(&mut windows).unwrap();
+    let g = mmp.free_energy(&windows).unwrap();
+    let want = vfe::sequence(&model, &windows[0], windows[0].beliefs()).unwrap();
+    assert_eq!(g[0], want);
+    assert!((g[0].vfe_t.iter().sum::<f64>() - g[0].vfe).abs() < 1e-12);
+}

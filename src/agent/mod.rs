@@ -688,6 +688,26 @@ where
         Ok(())
     }
 
+    /// Each agent's variational free energy at its posterior `qs`, given its observation and
+    /// empirical prior, with pymdp's components (pymdp's `infer_states(..., return_info=True)`
+    /// → `info["vfe"]`, `info["vfe_components"]`): a diagnostic, computed only when asked.
+    ///
+    /// Errors: an observation out of range, or a belief or prior with a negative or
+    /// non-finite entry.
+    pub fn free_energy(
+        &self,
+        obs: &[S::Observation; B],
+        qs: &impl BeliefBatch<T, S, B>,
+        prior: &impl BeliefBatch<T, S, B>,
+    ) -> Result<[infer::Vfe<T>; B], Error> {
+        let mut out = [infer::Vfe::<T>::ZERO; B];
+        for (b, slot) in out.iter_mut().enumerate() {
+            *slot = infer::vfe::step(self.models.get(b), &obs[b], qs.belief(b), prior.belief(b))
+                .map_err(|e| e.in_agent(b))?;
+        }
+        Ok(out)
+    }
+
     /// The sweeps agent `b` runs: its configuration's, or the method's (`Exact`: one).
     fn sweeps(&self, b: usize) -> infer::Sweeps {
         match I::FORCED_SWEEPS {
@@ -858,6 +878,34 @@ macro_rules! sequence_agent {
                     self.check_window(w).map_err(|e| e.in_agent(b))?;
                     let run = $run;
                     run(self.models.get(b), w, self.configs.get(b).num_iter)
+                        .map_err(|e| e.in_agent(b))?;
+                }
+                Ok(())
+            }
+
+            /// The sequence variational free energy of each agent's window at its posteriors
+            /// (prior = the window's), per step and in total, with pymdp's components (pymdp's
+            /// `return_info=True` on a sequence method): a diagnostic, computed only when
+            /// asked. For large batches, see [`free_energy_into`](Self::free_energy_into).
+            ///
+            /// Errors: as [`inference::vfe::sequence`](infer::vfe::sequence).
+            pub fn free_energy(
+                &self,
+                windows: &[Window<T, S, H>; B],
+            ) -> Result<[infer::SequenceVfe<T, H>; B], Error> {
+                let mut out = [infer::SequenceVfe::<T, H>::ZERO; B];
+                self.free_energy_into(windows, &mut out)?;
+                Ok(out)
+            }
+
+            /// [`free_energy`](Self::free_energy) into storage the caller owns.
+            pub fn free_energy_into(
+                &self,
+                windows: &[Window<T, S, H>; B],
+                out: &mut [infer::SequenceVfe<T, H>; B],
+            ) -> Result<(), Error> {
+                for (b, (w, slot)) in windows.iter().zip(out.iter_mut()).enumerate() {
+                    *slot = infer::vfe::sequence(self.models.get(b), w, w.beliefs())
                         .map_err(|e| e.in_agent(b))?;
                 }
                 Ok(())

@@ -71,6 +71,19 @@ pub struct Vfe<T> {
 }
 
 impl<T: Real> Vfe<T> {
+    /// All terms zero (a `const`, for output storage).
+    pub const ZERO: Self = Vfe {
+        neg_entropy: T::ZERO,
+        prior_cross_entropy: T::ZERO,
+        transition_cross_entropy: T::ZERO,
+        accuracy: T::ZERO,
+        state_vfe: T::ZERO,
+        parameter_kl_a: T::ZERO,
+        parameter_kl_b: T::ZERO,
+        parameter_kl: T::ZERO,
+        vfe: T::ZERO,
+    };
+
     /// The same free energy with the Dirichlet terms `KL(qA ‖ pA)` and `KL(qB ‖ pB)` (from
     /// [`kl_a`] and [`kl_b`], or 0) added to the total, replacing any set before.
     ///
@@ -124,7 +137,8 @@ pub struct SequenceVfe<T, const H: usize> {
 }
 
 impl<T: Real, const H: usize> SequenceVfe<T, H> {
-    const ZERO: Self = SequenceVfe {
+    /// All terms zero (a `const`, for output storage).
+    pub const ZERO: Self = SequenceVfe {
         vfe_t: [T::ZERO; H],
         neg_entropy_t: [T::ZERO; H],
         prior_cross_entropy_t: [T::ZERO; H],
