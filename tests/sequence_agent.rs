@@ -309,3 +309,170 @@ fn free_energy_is_a_diagnostic_of_every_method() {
     assert_eq!(g[0], want);
     assert!((g[0].vfe_t.iter().sum::<f64>() - g[0].vfe).abs() < 1e-12);
 }
+
+/// MMP and VMP written out with plain loops over the `Pair` model's states, from the
+/// inventory's formulas (§2.5): an independent check of the sparse `A` and coupled `B`
+/// messages (`Ctx`'s transition depends on `Pos` and `Ctx`). `q[t][f]` per step and factor.
+fn reference(
+    model: &Model<f64, Pair>,
+    obs: &[[usize; 2]],
+    acts: &[[usize; 2]],
+    iters: usize,
+    vmp: bool,
+) -> Vec<[Vec<f64>; 2]> {
+    let big_t = obs.len();
+    let (np, nc) = (3, 2);
+    let ln = |x: f64| x.max(f64::EPSILON).ln();
+    let prior = model.d().as_slice().to_vec();
+    let p = [prior[..np].to_vec(), prior[np..].to_vec()];
+    // B_pos[s', pos, u] (parents [Pos]); B_ctx[s', (pos, ctx), u] (parents [Pos, Ctx]).
+    let b_pos = |n: usize, pos: usize, u: usize| model.b_entry(0, n, pos, u);
+    let b_ctx = |n: usize, pos: usize, ctx: usize| model.b_entry(1, n, pos * nc + ctx, 0);
+    let a_see = |o: usize, pos: usize| model.a_entry(0, o, pos);
+    let a_hear = |o: usize, pos: usize, ctx: usize| model.a_entry(1, o, pos * nc + ctx);
+    let softmax = |x: Vec<f64>| {
+        let m = x.iter().cloned().fold(f64::MIN, f64::max);
+        let e: Vec<f64> = x.iter().map(|v| (v - m).exp()).collect();
+        let z: f64 = e.iter().sum();
+        e.iter().map(|v| v / z).collect::<Vec<f64>>()
+    };
+    let mut q: Vec<[Vec<f64>; 2]> = vec![[vec![1.0 / 3.0; np], vec![0.5; nc]]; big_t];
+    for _ in 0..iters {
+        let old = q.clone();
+        for t in 0..big_t {
+            let w = if !vmp && t + 1 < big_t { 0.5 } else { 1.0 };
+            let (o_see, o_hear) = (obs[t][0], obs[t][1]);
+            let mut lpos = vec![0.0; np];
+            let mut lctx = vec![0.0; nc];
+            for pos in 0..np {
+                lpos[pos] += ln(a_see(o_see, pos));
+                for ctx in 0..nc {
+                    let l = ln(a_hear(o_hear, pos, ctx));
+                    lpos[pos] += l * old[t][1][ctx];
+                    lctx[ctx] += l * old[t][0][pos];
+                }
+            }
+            // From the past.
+            if t == 0 {
+                for s in 0..np {
+                    lpos[s] += w * ln(p[0][s]);
+                }
+                for s in 0..nc {
+                    lctx[s] += w * ln(p[1][s]);
+                }
+            } else {
+                let (qp, qc, u) = (&old[t - 1][0], &old[t - 1][1], acts[t - 1][0]);
+                for n in 0..np {
+                    let pred: f64 = (0..np).map(|s| b_pos(n, s, u) * qp[s]).sum();
+                    let lnb: f64 = (0..np).map(|s| ln(b_pos(n, s, u)) * qp[s]).sum();
+                    lpos[n] += w * if vmp { lnb } else { ln(pred) };
+                }
+                for n in 0..nc {
+                    let (mut pred, mut lnb) = (0.0, 0.0);
+                    for s in 0..np {
+                        for c in 0..nc {
+                            pred += b_ctx(n, s, c) * qp[s] * qc[c];
+                            lnb += ln(b_ctx(n, s, c)) * qp[s] * qc[c];
+                        }
+                    }
+                    lctx[n] += w * if vmp { lnb } else { ln(pred) };
+                }
+            }
+            // From the future.
+            if t + 1 < big_t {
+                let (qp, qc, u) = (&old[t][0], &old[t][1], acts[t][0]);
+                let (np1, nc1) = (&old[t + 1][0], &old[t + 1][1]);
+                // Pos's own transition, to Pos.
+                let rows: Vec<f64> = (0..np)
+                    .map(|n| (0..np).map(|s| b_pos(n, s, u)).sum())
+                    .collect();
+                for s in 0..np {
+                    lpos[s] += if vmp {
+                        (0..np).map(|n| np1[n] * ln(b_pos(n, s, u))).sum::<f64>()
+                    } else {
+                        let m: f64 = (0..np)
+                            .map(|n| np1[n] * b_pos(n, s, u) / rows[n].max(f64::EPSILON))
+                            .sum();
+                        0.5 * ln(m)
+                    };
+                }
+                // Ctx's transition, to Pos (Ctx averaged) and to Ctx (Pos averaged).
+                let n_pos =
+                    |n: usize, s: usize| (0..nc).map(|c| b_ctx(n, s, c) * qc[c]).sum::<f64>();
+                let n_ctx =
+                    |n: usize, c: usize| (0..np).map(|s| b_ctx(n, s, c) * qp[s]).sum::<f64>();
+                for s in 0..np {
+                    lpos[s] += if vmp {
+                        (0..nc)
+                            .map(|n| {
+                                nc1[n] * (0..nc).map(|c| qc[c] * ln(b_ctx(n, s, c))).sum::<f64>()
+                            })
+                            .sum::<f64>()
+                    } else {
+                        let m: f64 = (0..nc)
+                            .map(|n| {
+                                let r: f64 = (0..np).map(|x| n_pos(n, x)).sum();
+                                nc1[n] * n_pos(n, s) / r.max(f64::EPSILON)
+                            })
+                            .sum();
+                        0.5 * ln(m)
+                    };
+                }
+                for c in 0..nc {
+                    lctx[c] += if vmp {
+                        (0..nc)
+                            .map(|n| {
+                                nc1[n] * (0..np).map(|s| qp[s] * ln(b_ctx(n, s, c))).sum::<f64>()
+                            })
+                            .sum::<f64>()
+                    } else {
+                        let m: f64 = (0..nc)
+                            .map(|n| {
+                                let r: f64 = (0..nc).map(|x| n_ctx(n, x)).sum();
+                                nc1[n] * n_ctx(n, c) / r.max(f64::EPSILON)
+                            })
+                            .sum();
+                        0.5 * ln(m)
+                    };
+                }
+            }
+            q[t] = [softmax(lpos), softmax(lctx)];
+        }
+    }
+    q
+}
+
+#[test]
+fn mmp_and_vmp_match_plain_loops_with_coupled_transitions() {
+    for seed in 0..8 {
+        let model = pair(20 + seed);
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let obs: Vec<[usize; 2]> = (0..4)
+            .map(|_| [rng.random_range(0..3), rng.random_range(0..2)])
+            .collect();
+        let acts: Vec<[usize; 2]> = (0..3).map(|_| [rng.random_range(0..2), 0]).collect();
+        for vmp in [false, true] {
+            let mut w = Window::<f64, Pair, 4>::from_slices(*model.d(), &obs, &acts).unwrap();
+            for iters in [1, 3, 16] {
+                if vmp {
+                    sequence::vmp(&model, &mut w, iters);
+                } else {
+                    sequence::mmp(&model, &mut w, iters);
+                }
+                let want = reference(&model, &obs, &acts, iters, vmp);
+                for (t, q) in w.beliefs().iter().enumerate() {
+                    for f in 0..2 {
+                        for (a, b) in q.factor(f).iter().zip(&want[t][f]) {
+                            assert!(
+                                (a - b).abs() < 1e-12,
+                                "seed {seed}, vmp {vmp}, {iters} sweeps, step {t}, factor {f}: {:?} vs {:?}",
+                                q.factor(f),
+                                want[t][f]
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
