@@ -313,6 +313,7 @@ fn free_energy_is_a_diagnostic_of_every_method() {
 /// MMP and VMP written out with plain loops over the `Pair` model's states, from the
 /// inventory's formulas (§2.5): an independent check of the sparse `A` and coupled `B`
 /// messages (`Ctx`'s transition depends on `Pos` and `Ctx`). `q[t][f]` per step and factor.
+#[allow(clippy::needless_range_loop)] // the loops mirror the formulas' indices
 fn reference(
     model: &Model<f64, Pair>,
     obs: &[[usize; 2]],
