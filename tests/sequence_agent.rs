@@ -462,13 +462,13 @@ fn mmp_and_vmp_match_plain_loops_with_coupled_transitions() {
                 }
                 let want = reference(&model, &obs, &acts, iters, vmp);
                 for (t, q) in w.beliefs().iter().enumerate() {
-                    for f in 0..2 {
-                        for (a, b) in q.factor(f).iter().zip(&want[t][f]) {
+                    for (f, want_f) in want[t].iter().enumerate() {
+                        for (a, b) in q.factor(f).iter().zip(want_f) {
                             assert!(
                                 (a - b).abs() < 1e-12,
                                 "seed {seed}, vmp {vmp}, {iters} sweeps, step {t}, factor {f}: {:?} vs {:?}",
                                 q.factor(f),
-                                want[t][f]
+                                want_f
                             );
                         }
                     }
