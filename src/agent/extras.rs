@@ -41,6 +41,14 @@ pub trait Extras<T: Real, S: Spec, const L: usize, const NP: usize, const B: usi
     fn novelty_b(&self, _b: usize) -> Option<&NoveltyB<T, S>> {
         None
     }
+    /// Novelty weights of `pA`, mutably (refreshed after learning).
+    fn novelty_a_mut(&mut self, _b: usize) -> Option<&mut NoveltyA<T, S>> {
+        None
+    }
+    /// Novelty weights of `pB`, mutably (refreshed after learning).
+    fn novelty_b_mut(&mut self, _b: usize) -> Option<&mut NoveltyB<T, S>> {
+        None
+    }
 }
 
 /// No optional component (zero bytes).
@@ -135,6 +143,16 @@ macro_rules! delegate {
             self.inner.novelty_b(b)
         }
     };
+    (novelty_a_mut) => {
+        fn novelty_a_mut(&mut self, b: usize) -> Option<&mut NoveltyA<T, S>> {
+            self.inner.novelty_a_mut(b)
+        }
+    };
+    (novelty_b_mut) => {
+        fn novelty_b_mut(&mut self, b: usize) -> Option<&mut NoveltyB<T, S>> {
+            self.inner.novelty_b_mut(b)
+        }
+    };
 }
 
 impl<T, S, H, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -151,7 +169,9 @@ where
     delegate!(preferences);
     delegate!(initial_prior);
     delegate!(novelty_a);
+    delegate!(novelty_a_mut);
     delegate!(novelty_b);
+    delegate!(novelty_b_mut);
 }
 
 impl<T, S, C, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -168,7 +188,9 @@ where
     delegate!(ln_e);
     delegate!(initial_prior);
     delegate!(novelty_a);
+    delegate!(novelty_a_mut);
     delegate!(novelty_b);
+    delegate!(novelty_b_mut);
 }
 
 impl<T, S, C, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -185,7 +207,9 @@ where
     delegate!(ln_e);
     delegate!(initial_prior);
     delegate!(novelty_a);
+    delegate!(novelty_a_mut);
     delegate!(novelty_b);
+    delegate!(novelty_b_mut);
 }
 
 impl<T, S, D, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -202,7 +226,9 @@ where
     delegate!(ln_e);
     delegate!(preferences);
     delegate!(novelty_a);
+    delegate!(novelty_a_mut);
     delegate!(novelty_b);
+    delegate!(novelty_b_mut);
 }
 
 impl<T, S, N, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -216,10 +242,14 @@ where
     fn novelty_a(&self, b: usize) -> Option<&NoveltyA<T, S>> {
         Some(self.w.get(b))
     }
+    fn novelty_a_mut(&mut self, b: usize) -> Option<&mut NoveltyA<T, S>> {
+        Some(self.w.get_mut(b))
+    }
     delegate!(ln_e);
     delegate!(preferences);
     delegate!(initial_prior);
     delegate!(novelty_b);
+    delegate!(novelty_b_mut);
 }
 
 impl<T, S, N, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -233,8 +263,12 @@ where
     fn novelty_b(&self, b: usize) -> Option<&NoveltyB<T, S>> {
         Some(self.w.get(b))
     }
+    fn novelty_b_mut(&mut self, b: usize) -> Option<&mut NoveltyB<T, S>> {
+        Some(self.w.get_mut(b))
+    }
     delegate!(ln_e);
     delegate!(preferences);
     delegate!(initial_prior);
     delegate!(novelty_a);
+    delegate!(novelty_a_mut);
 }

@@ -837,6 +837,188 @@ where
     }
 }
 
+/// Learning: Dirichlet counts the caller owns, the agent's model and novelty weights kept in
+/// step with them (see [`learn`](crate::learn)).
+impl<T, S, const L: usize, const NP: usize, const B: usize, M, C, X, Pol, I>
+    Agent<T, S, L, NP, B, M, C, X, Pol, I>
+where
+    T: Real,
+    S: Spec,
+    M: Batched<Model<T, S>, B>,
+    C: Batched<Config<T>, B>,
+    X: extras::Extras<T, S, L, NP, B>,
+    Pol: PolicySet<S, L, NP>,
+    I: Method<S>,
+{
+    /// pymdp's `infer_parameters` for agent `b`, from its window: adds the evidence of the
+    /// window's steps to the counts `pa` and `pb` given (either may be `None`), then sets the
+    /// agent's `A` and `B` to their expected values (caches refreshed) and, if the agent plans
+    /// with novelty weights, recomputes them from the new counts.
+    ///
+    /// The beliefs counted are the window's (filtered for FPI, the sequence posteriors for
+    /// MMP/VMP, `B` from the mean-field product of consecutive marginals), or, for OVF and
+    /// exact, the smoothed marginals and pairwise joints ([`infer::smoothing::smooth`]). Which
+    /// steps: the latest only ([`Counting::Latest`](crate::learn::Counting), the default: each
+    /// observation counted once when learning after every step) or the whole window
+    /// ([`Counting::Window`](crate::learn::Counting): offline, or pymdp's online re-counting).
+    /// With a shared model, every agent's call updates the one model (pooled learning).
+    ///
+    /// Errors: a rate out of range, an empty window, a count column left all zero
+    /// ([`Zeros::Keep`](crate::learn::Zeros)), or (OVF/exact) a learned factor whose `B` has
+    /// several parents.
+    pub fn infer_parameters<const H: usize>(
+        &mut self,
+        b: usize,
+        window: &Window<T, S, H>,
+        pa: Option<&mut DirichletA<T, S>>,
+        pb: Option<&mut DirichletB<T, S>>,
+        rule: &crate::learn::Learning<T>,
+    ) -> Result<(), Error>
+    where
+        Const<H>: Horizon,
+    {
+        use crate::learn::{self, Counting};
+        rule.check()?;
+        self.check_window(window)?;
+        let model = self.models.get(b);
+        let mut smoothed = [Belief::<T, S>::ZERO; H];
+        let mut joints = <Const<H> as Horizon>::filled(crate::model::Pairwise::<T, S>::ZERO);
+        let beliefs: &[Belief<T, S>; H] = if I::SMOOTHS {
+            infer::smoothing::smooth(model, window, &mut smoothed, &mut joints)?;
+            &smoothed
+        } else {
+            window.beliefs()
+        };
+        let first = match rule.counting {
+            Counting::Latest => H - 1,
+            Counting::Window => window.start(),
+        };
+        if let Some(pa) = pa {
+            learn::forget_a(pa, rule);
+            for t in first..H {
+                learn::count_a(pa, &window.observations()[t], &beliefs[t], rule.lr_a, rule)?;
+            }
+            learn::expected_a(pa, self.models.get_mut(b), rule.zeros)?;
+            if let Some(w) = self.extras.novelty_a_mut(b) {
+                *w = pa.novelty(rule.novelty);
+            }
+        }
+        if let Some(pb) = pb {
+            learn::forget_b(pb, rule);
+            // Transitions into the counted steps.
+            for t in first.max(1)..H {
+                if !window.linked(t - 1) {
+                    continue;
+                }
+                let action = &window.actions().as_ref()[t - 1];
+                if I::SMOOTHS {
+                    let j = &joints.as_ref()[t - 1];
+                    learn::count_b_pairwise(pb, j, action, rule.lr_b, rule)?;
+                } else {
+                    let (q, q_next) = (&beliefs[t - 1], &beliefs[t]);
+                    learn::count_b(pb, q_next, q, action, rule.lr_b, rule)?;
+                }
+            }
+            learn::expected_b(pb, self.models.get_mut(b), rule.zeros)?;
+            if let Some(w) = self.extras.novelty_b_mut(b) {
+                *w = pb.novelty(rule.novelty);
+            }
+        }
+        Ok(())
+    }
+
+    /// One step of learning without a window (an FPI loop): `A` from the observation and the
+    /// posterior `q`, `B` from the previous posterior, the action taken since and `q` (when
+    /// `previous` is given); then the agent's `A`, `B` and novelty weights follow the counts,
+    /// as in [`infer_parameters`](Self::infer_parameters).
+    ///
+    /// Errors: a rate out of range, an observation or action out of range, a count column
+    /// left all zero ([`Zeros::Keep`](crate::learn::Zeros)).
+    #[allow(clippy::too_many_arguments)]
+    pub fn learn_step(
+        &mut self,
+        b: usize,
+        obs: &S::Observation,
+        q: &Belief<T, S>,
+        previous: Option<(&Belief<T, S>, &S::Action)>,
+        pa: Option<&mut DirichletA<T, S>>,
+        pb: Option<&mut DirichletB<T, S>>,
+        rule: &crate::learn::Learning<T>,
+    ) -> Result<(), Error> {
+        use crate::learn;
+        rule.check()?;
+        if let Some(pa) = pa {
+            learn::forget_a(pa, rule);
+            learn::count_a(pa, obs, q, rule.lr_a, rule)?;
+            learn::expected_a(pa, self.models.get_mut(b), rule.zeros)?;
+            if let Some(w) = self.extras.novelty_a_mut(b) {
+                *w = pa.novelty(rule.novelty);
+            }
+        }
+        if let (Some(pb), Some((q_prev, action))) = (pb, previous) {
+            learn::forget_b(pb, rule);
+            learn::count_b(pb, q, q_prev, action, rule.lr_b, rule)?;
+            learn::expected_b(pb, self.models.get_mut(b), rule.zeros)?;
+            if let Some(w) = self.extras.novelty_b_mut(b) {
+                *w = pb.novelty(rule.novelty);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets agent `b`'s parameters from Dirichlet counts, in place: `A`, `B`, `D` to the
+    /// expected values of whichever counts are given (caches refreshed) and its novelty
+    /// weights, if it has them, from `pa` / `pb` (pymdp's
+    /// `eqx.tree_at(lambda x: x.A, agent, new_A)` pattern, without rebuilding the agent). For
+    /// values rather than counts, use [`model_mut`](Self::model_mut)'s checked setters.
+    ///
+    /// Errors: a count column that is all zero ([`Zeros::Keep`](crate::learn::Zeros)).
+    pub fn set_parameters(
+        &mut self,
+        b: usize,
+        pa: Option<&DirichletA<T, S>>,
+        pb: Option<&DirichletB<T, S>>,
+        pd: Option<&crate::model::DirichletD<T, S>>,
+        rule: &crate::learn::Learning<T>,
+    ) -> Result<(), Error> {
+        use crate::learn;
+        if let Some(pa) = pa {
+            learn::expected_a(pa, self.models.get_mut(b), rule.zeros)?;
+            if let Some(w) = self.extras.novelty_a_mut(b) {
+                *w = pa.novelty(rule.novelty);
+            }
+        }
+        if let Some(pb) = pb {
+            learn::expected_b(pb, self.models.get_mut(b), rule.zeros)?;
+            if let Some(w) = self.extras.novelty_b_mut(b) {
+                *w = pb.novelty(rule.novelty);
+            }
+        }
+        if let Some(pd) = pd {
+            learn::expected_d(pd, self.models.get_mut(b), rule.zeros)?;
+        }
+        Ok(())
+    }
+
+    /// pymdp's legacy `pD` learning for agent `b` (its JAX backend has none):
+    /// `pD += lr · q₀` where `pD > 0`, then `D = E[pD]` — typically once per episode with the
+    /// (smoothed) belief about its first step.
+    ///
+    /// Errors: a learning rate out of range, a factor whose counts are all zero
+    /// ([`Zeros::Keep`](crate::learn::Zeros)).
+    pub fn learn_initial_prior(
+        &mut self,
+        b: usize,
+        pd: &mut crate::model::DirichletD<T, S>,
+        q0: &Belief<T, S>,
+        lr: T,
+        zeros: crate::learn::Zeros,
+    ) -> Result<(), Error> {
+        crate::learn::count_d(pd, q0, lr, u64::MAX)?;
+        crate::learn::expected_d(pd, self.models.get_mut(b), zeros)
+    }
+}
+
 /// State inference of sequence methods: the agents keep no beliefs; each has a [`Window`]
 /// the caller owns, and inference writes the window's posteriors into it.
 macro_rules! sequence_agent {

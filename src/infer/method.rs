@@ -35,6 +35,9 @@ mod sealed {
 pub trait Method<S: Spec>: sealed::Sealed + Copy + Default + core::fmt::Debug + 'static {
     /// pymdp's name for it.
     const NAME: &'static str;
+    /// Whether learning counts smoothed posteriors (OVF, exact) rather than the window's
+    /// beliefs as they are.
+    const SMOOTHS: bool = false;
 }
 
 /// A one-step method: the agent infers the current step from an observation and a prior.
@@ -116,6 +119,7 @@ impl<S: Spec> Method<S> for Fpi {
 }
 impl<S: Spec> Method<S> for Ovf {
     const NAME: &'static str = "ovf";
+    const SMOOTHS: bool = true;
 }
 impl<S: SingleFactor> Method<S> for Exact {
     const NAME: &'static str = {
@@ -123,6 +127,7 @@ impl<S: SingleFactor> Method<S> for Exact {
         let () = S::CHECK;
         "exact"
     };
+    const SMOOTHS: bool = true;
 }
 impl OneStep for Fpi {
     const FORCED_SWEEPS: Option<usize> = None;

@@ -209,6 +209,21 @@ impl<T: Real, S: Spec> DirichletD<T, S> {
         Ok(DirichletD(Belief::from_input_unchecked(*pd)))
     }
 
+    /// Concentrations from flat data (every factor's vector, one after the other), checked
+    /// finite and non-negative.
+    pub fn from_slice(pd: &[T]) -> Result<Self, Error> {
+        let n = spec::layout::<S>().states;
+        if pd.len() != n {
+            return Err(wrong_length(Tensor::PD, n, pd.len()));
+        }
+        for (f, info) in spec::factors::<S>().iter().enumerate() {
+            check_factor_vector::<T, S>(f, &pd[info.range()], Tensor::PD, false)?;
+        }
+        let mut b = Belief::<T, S>::ZERO;
+        b.as_mut_slice().copy_from_slice(pd);
+        Ok(DirichletD(b))
+    }
+
     /// The concentrations, per factor.
     pub fn as_belief(&self) -> &Belief<T, S> {
         &self.0

@@ -179,6 +179,11 @@ pub enum Problem {
         /// The axis length.
         len: usize,
     },
+    /// A rate that must lie in `(0, 1]` (a retention factor) does not.
+    NotARate {
+        /// The value given.
+        value: f64,
+    },
     /// A window got two observations without an action between them.
     ActionExpected,
     /// A window got an action before any observation, or two actions in a row.
@@ -308,6 +313,7 @@ impl fmt::Display for Error {
                 ": index {value} is out of range (this axis has {len} entries, 0..={})",
                 len.saturating_sub(1)
             ),
+            Problem::NotARate { value } => write!(f, ": {value} is outside (0, 1]"),
             Problem::ActionExpected => f.write_str(
                 ": a new observation needs the action taken since the last one \
                  (record it with `Window::act`)",

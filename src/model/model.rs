@@ -600,6 +600,18 @@ impl<T: Real, S: Spec> Model<T, S> {
         self.refresh_a_cache_of(m);
     }
 
+    /// Rewrites every `B` in place with `f` (actinf's layout), then refreshes the structure.
+    /// For trusted data (learning's expected values), so no check.
+    pub(crate) fn set_transitions_with(&mut self, f: impl FnOnce(&mut [T])) {
+        f(self.b.as_mut());
+        self.refresh_b_structure();
+    }
+
+    /// Replaces `D` without checks (learning's expected values).
+    pub(crate) fn set_d_unchecked(&mut self, d: &Belief<T, S>) {
+        self.d = *d;
+    }
+
     /// Replaces all transitions (actinf's layout) without checks, refreshing the structure.
     pub(crate) fn set_transitions_unchecked(&mut self, b: &[T]) {
         self.b.as_mut().copy_from_slice(b);

@@ -78,6 +78,27 @@ impl<T: Real, S: Spec> Categorical<T, S> {
         Ok(())
     }
 
+    /// A categorical observation from flat data (every modality's vector, one after the
+    /// other), checked to be probability vectors: for observations read at run time.
+    ///
+    /// ```
+    /// # actinf::model! { pub Two { factors { S3: 3 } modalities { A: 2 depends_on [S3], B: 3 depends_on [S3] } } }
+    /// let o = actinf::Categorical::<f64, Two>::from_slice(&[0.5, 0.5, 0.2, 0.3, 0.5])?;
+    /// assert_eq!(o.modality(1), &[0.2, 0.3, 0.5]);
+    /// assert!(actinf::Categorical::<f64, Two>::from_slice(&[0.5, 0.5]).is_err());
+    /// # Ok::<(), actinf::Error>(())
+    /// ```
+    pub fn from_slice(x: &[T]) -> Result<Self, Error> {
+        let mut o = Categorical::<T, S>(<S::Outcomes<T> as Flat<T>>::ZERO);
+        let n = o.0.as_ref().len();
+        if x.len() != n {
+            return Err(crate::error::wrong_length(Tensor::Observation, n, x.len()));
+        }
+        o.0.as_mut().copy_from_slice(x);
+        o.check()?;
+        Ok(o)
+    }
+
     /// The one-hot encoding of index observations ([`MISSING`] is an error here: a
     /// categorical observation has no way to say "nothing").
     pub fn one_hot(obs: &S::Observation) -> Result<Self, Error> {
