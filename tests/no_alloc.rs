@@ -288,3 +288,49 @@ mod line {
         pub Line { factors { P: 3 controlled_by 2 } modalities { O: 3 depends_on [P] } }
     }
 }
+
+/// A learning update (counting, forgetting, expected values, novelty refresh) allocates
+/// nothing, whether one step or a whole window is counted.
+#[test]
+fn learning_updates_do_not_allocate() {
+    use actinf::inference::Ovf;
+    use actinf::learn::{Counting, Forgetting, Learning};
+    let (m, pa, pb) = model();
+    let mut agent = Agent::<f64, Maze, L, NP, 1>::new(m, Config::default())
+        .unwrap()
+        .with_novelty_a(&pa, NoveltyWeight::Exact)
+        .with_novelty_b(&pb, NoveltyWeight::Exact);
+    let mut windows = Box::new(agent.initial_windows::<4>());
+    let (mut pa, mut pb) = (Box::new(pa), Box::new(pb));
+    let once = Learning::new(0.5, 0.5).forgetting(Forgetting::Decay { rate: 0.99 });
+    let window = Learning::new(0.5, 0.5).counting(Counting::Window);
+    let n = allocations_during(|| {
+        for t in 0..8 {
+            let obs = [[t % 3, (t * 2) % 3]];
+            agent.observe(&mut windows, &obs).unwrap();
+            agent.filter(&mut windows).unwrap();
+            agent
+                .infer_parameters(0, &windows[0], Some(&mut pa), Some(&mut pb), &once)
+                .unwrap();
+            let qs = *windows[0].latest();
+            agent
+                .learn_step(
+                    0,
+                    &obs[0],
+                    &qs,
+                    Some((&qs, &[t % 3, t % 2])),
+                    Some(&mut pa),
+                    Some(&mut pb),
+                    &once,
+                )
+                .unwrap();
+            agent.act(&mut windows, &[[t % 3, t % 2]]).unwrap();
+        }
+        let mut ovf = agent.clone().with_method::<Ovf>();
+        // Ctx's transition depends on Loc too: smoothing-based B learning needs
+        // factor-local transitions, so learn A only here.
+        ovf.infer_parameters(0, &windows[0], Some(&mut pa), None, &window)
+            .unwrap();
+    });
+    assert_eq!(n, 0, "{n} heap allocations in learning updates");
+}

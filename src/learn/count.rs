@@ -235,6 +235,28 @@ pub fn forget_toward<T: Real>(p: &mut [T], p0: &[T], rate: T) -> Result<(), Erro
     Ok(())
 }
 
+/// [`forget_toward`] for `pA`: `pA ← pA₀ + rate · (pA − pA₀)`, every modality.
+///
+/// Errors: a rate outside `(0, 1]`.
+pub fn forget_a_toward<T: Real, S: Spec>(
+    pa: &mut DirichletA<T, S>,
+    prior: &DirichletA<T, S>,
+    rate: T,
+) -> Result<(), Error> {
+    forget_toward(pa.0.as_mut(), prior.as_slice(), rate)
+}
+
+/// [`forget_toward`] for `pB`: `pB ← pB₀ + rate · (pB − pB₀)`, every factor.
+///
+/// Errors: a rate outside `(0, 1]`.
+pub fn forget_b_toward<T: Real, S: Spec>(
+    pb: &mut DirichletB<T, S>,
+    prior: &DirichletB<T, S>,
+    rate: T,
+) -> Result<(), Error> {
+    forget_toward(pb.0.as_mut(), prior.as_slice(), rate)
+}
+
 /// Writes `E[Dir(pA)]` into `model`'s `A` (its `ln A` and `H[A]` refreshed): with
 /// [`Zeros::Keep`] every column `p / Σp` (zeros stay exactly zero), with [`Zeros::Pymdp`]
 /// `max(p, MINVAL) / Σ max(p, MINVAL)`.

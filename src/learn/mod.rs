@@ -15,6 +15,6 @@ pub mod rule;
 
 pub use count::{
     count_a, count_a_categorical, count_b, count_b_pairwise, count_d, expected_a, expected_b,
-    expected_d, forget_a, forget_b, forget_toward,
+    expected_d, forget_a, forget_a_toward, forget_b, forget_b_toward, forget_toward,
 };
 pub use rule::{Counting, Forgetting, Learning, Zeros};
