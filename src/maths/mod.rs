@@ -8,7 +8,7 @@
 //! * [`tensor`]: contractions of a tensor over several factors with their marginals (the
 //!   mean-field `factor_dot` that inference and planning are built on);
 //! * [`dirichlet`]: expectations, KL divergences and novelty weights of Dirichlet columns;
-//! * [`special`]: digamma and log-gamma.
+//! * [`special`]: digamma, log-gamma and the log multivariate Beta function.
 //!
 //! The scalar and `SVector` functions below are the same operations on single values or
 //! whole vectors, kept for pymdp-style one-liners and tests.
@@ -23,11 +23,11 @@ pub mod vector;
 use nalgebra::{SMatrix, SVector};
 
 pub use dirichlet::{
-    NoveltyWeight, dirichlet_kl_slice, dirichlet_mean_in_place, novelty_weight_in_place,
-    wnorm_exact_in_place, wnorm_heuristic_in_place,
+    NoveltyWeight, SPM_WNORM_EPS, dirichlet_kl_slice, dirichlet_mean_in_place,
+    novelty_weight_in_place, wnorm_exact_in_place, wnorm_heuristic_in_place, wnorm_spm_in_place,
 };
 pub use real::{ConstZero, Pack, Real};
-pub use special::{digamma, ln_gamma};
+pub use special::{betaln, digamma, ln_gamma};
 pub use tensor::{contract, messages_add, outer_into, predict};
 pub use vector::{
     axpy, div_in_place, dot, entropy_slice, exp_in_place, first_invalid, log_stable_in_place,
@@ -140,6 +140,20 @@ pub fn wnorm_heuristic<T: Real, const N: usize>(alpha: &SVector<T, N>) -> SVecto
     w
 }
 
+/// SPM's `spm_wnorm` weight `w = 1/Σ(α + e^{−16}) − 1/(α + e^{−16})` for one Dirichlet column
+/// (see [`wnorm_spm_in_place`]).
+///
+/// ```
+/// use nalgebra::SVector;
+/// let w = actinf::maths::wnorm_spm(&SVector::<f64, 2>::new(1.0, 3.0));
+/// assert!((w[0] + 0.75).abs() < 1e-6 && (w[1] + 1.0 / 12.0).abs() < 1e-6);
+/// ```
+pub fn wnorm_spm<T: Real, const N: usize>(alpha: &SVector<T, N>) -> SVector<T, N> {
+    let mut w = *alpha;
+    wnorm_spm_in_place(w.as_mut_slice());
+    w
+}
+
 /// Novelty weight of one Dirichlet column as pymdp uses it in the parameter information gain:
 /// [`wnorm_exact`] (or [`wnorm_heuristic`]) masked to the entries with positive concentration.
 pub fn novelty_weight<T: Real, const N: usize>(
@@ -197,6 +211,17 @@ mod tests {
         let m = novelty_weight(&SVector::<f64, 3>::new(1.0, 0.0, 3.0), true);
         assert_eq!(m[1], 0.0);
         assert!(m[0] < 0.0 && m[2] < 0.0);
+        // SPM's form on the same columns: e^{−16} instead of MINVAL, so it differs from the
+        // heuristic by ~1e-7 relative, not more.
+        let (s0, s1) = (wnorm_spm(&c0), wnorm_spm(&c1));
+        assert!((s0 - h0).norm() < 1e-6 && (s1 - h1).norm() < 1e-6);
+        assert!((s0 - h0).norm() > 1e-9);
+    }
+
+    #[test]
+    fn spm_wnorm_constant_is_exp_minus_16() {
+        extern crate std;
+        assert_eq!(SPM_WNORM_EPS, (-16.0f64).exp());
     }
 
     #[test]

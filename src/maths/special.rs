@@ -1,4 +1,4 @@
-//! Special functions: digamma and log-gamma.
+//! Special functions: digamma, log-gamma and the log multivariate Beta function.
 
 use super::real::{Real, lit};
 
@@ -70,6 +70,31 @@ pub fn ln_gamma<T: Real>(x: T) -> T {
     lit::<T>(0.918_938_533_204_672_8) + (x + half) * t.ln() - t + a.ln()
 }
 
+/// The log multivariate Beta function of a concentration vector,
+/// `ln B(z) = Σᵢ ln Γ(zᵢ) − ln Γ(Σᵢ zᵢ)`: the log normalising constant of `Dir(z)`
+/// (scipy `betaln` for two entries, pymdp legacy `spm_betaln` for one column).
+///
+/// Meant for positive entries; a zero entry gives `+∞` (the limit), an empty slice `−∞`.
+/// Negative entries give `ln |Γ|` through the reflection formula, as scipy's `gammaln` does,
+/// which has no meaning here: callers check their inputs (see
+/// [`learn::reduction`](crate::learn::reduction), which also follows SPM in leaving zero
+/// entries out).
+///
+/// ```
+/// use actinf::maths::betaln;
+/// // B(2, 3) = Γ(2)Γ(3)/Γ(5) = 1·2/24
+/// assert!((betaln(&[2.0f64, 3.0]) - (2.0f64 / 24.0).ln()).abs() < 1e-14);
+/// ```
+pub fn betaln<T: Real>(z: &[T]) -> T {
+    let mut sum = T::zero();
+    let mut acc = T::zero();
+    for &x in z {
+        sum += x;
+        acc += ln_gamma(x);
+    }
+    acc - ln_gamma(sum)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +121,18 @@ mod tests {
         assert!((ln_gamma(11.0f64) - 3_628_800f64.ln()).abs() < 1e-12); // ln 10!
         // recurrence ln Γ(x + 1) − ln Γ(x) = ln x
         assert!((ln_gamma(31.5f64) - ln_gamma(30.5f64) - 30.5f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn betaln_known_values() {
+        // B(1, 1) = 1; B(½, ½) = π; B(1, 2, 3) = 0!·1!·2!/5! = 1/60
+        assert!(betaln(&[1.0f64, 1.0]).abs() < 1e-14);
+        let pi = core::f64::consts::PI;
+        assert!((betaln(&[0.5f64, 0.5]) - pi.ln()).abs() < 1e-14);
+        assert!((betaln(&[1.0f64, 2.0, 3.0]) + 60f64.ln()).abs() < 1e-13);
+        // a single entry: ln Γ(x) − ln Γ(x) = 0
+        assert_eq!(betaln(&[4.5f64]), 0.0);
+        assert_eq!(betaln(&[0.0f64, 1.0]), f64::INFINITY);
+        assert_eq!(betaln::<f64>(&[]), f64::NEG_INFINITY);
     }
 }

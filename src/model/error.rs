@@ -45,6 +45,10 @@ pub enum Tensor {
     Hyperparameter,
     /// An inference window (observation and action history).
     Window,
+    /// An argument of Bayesian model reduction ([`learn::reduction`](crate::learn::reduction)):
+    /// `name` says which (`q` posterior, `p` prior, `r` reduced prior, `s` reduced posterior,
+    /// `F` evidence changes) and `index` the column.
+    Reduction,
 }
 
 impl Tensor {
@@ -65,6 +69,7 @@ impl Tensor {
             Tensor::Policies => "policies",
             Tensor::Hyperparameter => "hyperparameter",
             Tensor::Window => "window",
+            Tensor::Reduction => "model reduction",
         }
     }
 
@@ -266,6 +271,13 @@ impl fmt::Display for Error {
                 write!(f, "{}", self.tensor.label())?
             }
             Tensor::Hyperparameter => write!(f, "hyperparameter `{}`", self.name)?,
+            Tensor::Reduction => write!(
+                f,
+                "{} `{}`, column {}",
+                self.tensor.label(),
+                self.name,
+                self.index
+            )?,
             _ => write!(
                 f,
                 "{}[{}] ({} \"{}\")",
