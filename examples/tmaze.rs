@@ -6,6 +6,7 @@
 //!
 //! `cargo run --release --example tmaze [trials]`
 
+use actinf::envs::Env;
 use actinf::envs::tmaze::{
     self, CUE_NAMES, LOCATION_NAMES, REWARD_NAMES, TMaze, TMazeEnv, TMazeParams,
 };
@@ -20,16 +21,16 @@ fn main() -> Result<(), actinf::Error> {
     let params = TMazeParams::default();
     // 5 locations to go to, policies of 3 moves: 5^3 = 125 policies, one agent.
     let agent = Agent::<f64, TMaze, 3, 125>::new(tmaze::model(params)?, Config::default())?;
-    let mut env = TMazeEnv::<f64>::new(params, 0)?;
+    let env = TMazeEnv::<f64>::new(params, None)?;
     let mut rng = SmallRng::seed_from_u64(7);
     let (mut rewards, mut punishments) = (0, 0);
 
     for trial in 0..trials {
         let verbose = trial < 2;
-        let mut obs = env.reset(None, &mut rng);
+        let (mut state, mut obs) = env.reset(&mut rng);
         let mut prior = agent.initial_prior();
         if verbose {
-            let side = if env.state()[1] == 0 { "left" } else { "right" };
+            let side = if state[1] == 0 { "left" } else { "right" };
             println!("── trial {trial}: reward in the {side} arm ──");
         }
         for t in 0..6 {
@@ -53,7 +54,7 @@ fn main() -> Result<(), actinf::Error> {
                 );
             }
             prior = agent.update_empirical_prior(&action, &qs)?;
-            obs = env.step(&action[0], &mut rng);
+            obs = env.step(&mut state, &action[0], &mut rng)?;
             match obs[1] {
                 1 => {
                     rewards += 1;

@@ -1,6 +1,7 @@
 //! The T-maze agent: parity with a pymdp 1.0.4 rollout (replayed observations) and its
 //! success rate over many trials.
 
+use actinf::envs::Env;
 use actinf::envs::tmaze::{self, RIGHT, TMaze, TMazeEnv, TMazeParams};
 use actinf::model::pymdp_order;
 use actinf::{Agent, Beliefs, Config};
@@ -143,11 +144,11 @@ fn replayed_episode_matches_pymdp_step_by_step() {
 /// the arm it ended in if any, whether that arm is the rewarded one).
 fn trial(
     agent: &TMazeAgent,
-    env: &mut TMazeEnv<f64>,
+    env: &TMazeEnv<f64>,
     rng: &mut SmallRng,
     steps: usize,
 ) -> (bool, Option<usize>, bool) {
-    let mut obs = env.reset(None, rng);
+    let (mut state, mut obs) = env.reset(rng);
     let mut prior = agent.initial_prior();
     let mut visited_cue = false;
     for _ in 0..steps {
@@ -155,8 +156,8 @@ fn trial(
         let (q_pi, _) = agent.infer_policies(&qs).unwrap();
         let action = agent.sample_action(&q_pi, rng).unwrap();
         prior = agent.update_empirical_prior(&action, &qs).unwrap();
-        obs = env.step(&action[0], rng);
-        let [loc, ctx] = env.state();
+        obs = env.step(&mut state, &action[0], rng).unwrap();
+        let [loc, ctx] = state;
         if loc == tmaze::CUE {
             visited_cue = true;
         }
@@ -176,13 +177,13 @@ fn trial(
 fn agent_reaches_rewarded_arm_after_cue_in_at_least_90_percent_of_trials() {
     let model = tmaze::model::<f64>(TMazeParams::default()).unwrap();
     let agent = TMazeAgent::new(model, Config::default()).unwrap();
-    let mut env = TMazeEnv::new(TMazeParams::default(), 0).unwrap();
+    let env = TMazeEnv::new(TMazeParams::default(), None).unwrap();
     let mut rng = SmallRng::seed_from_u64(2026);
     let n = 400;
     let mut success = 0;
     let mut cue_first = 0;
     for _ in 0..n {
-        let (cue, arm, rewarded) = trial(&agent, &mut env, &mut rng, 6);
+        let (cue, arm, rewarded) = trial(&agent, &env, &mut rng, 6);
         if cue {
             cue_first += 1;
         }

@@ -13,12 +13,12 @@
 
 use rand::Rng;
 
-use crate::error::Error;
+use super::{Env, ModelEnv, sample_observation};
+use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::Real;
 use crate::maths::real::lit;
 use crate::model::Model;
 use crate::plan::sample_index;
-use crate::spec;
 
 crate::model! {
     /// pymdp's classic T-maze: 5 locations, 2 reward contexts, location/reward/cue modalities.
@@ -147,61 +147,73 @@ pub fn model<T: Real>(p: TMazeParams) -> Result<Model<T, TMaze>, Error> {
     )
 }
 
-/// The T-maze as an environment: a hidden location and context, observations sampled from `A`.
+/// The T-maze as an environment (pymdp's `TMaze` env): the agent starts at the centre, the
+/// reward condition is drawn uniformly at each reset (or fixed), observations are sampled
+/// from `A`. State: `[location, context]`.
+///
+/// ```
+/// use actinf::envs::{Env, tmaze::{self, TMazeEnv, TMazeParams}};
+/// use rand::{SeedableRng, rngs::SmallRng};
+/// let env = TMazeEnv::<f64>::new(TMazeParams::default(), Some(1))?;
+/// let mut rng = SmallRng::seed_from_u64(0);
+/// let (mut state, _) = env.reset(&mut rng);
+/// assert_eq!(state, [tmaze::CENTRE, 1]);
+/// env.step(&mut state, &[tmaze::MIDDLE, 0], &mut rng)?;
+/// let obs = env.step(&mut state, &[tmaze::RIGHT, 0], &mut rng)?;
+/// assert_eq!(obs[1], 1); // reward in the right arm
+/// # Ok::<(), actinf::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct TMazeEnv<T: Real> {
-    process: Model<T, TMaze>,
-    location: usize,
-    context: usize,
+    process: ModelEnv<T, TMaze>,
+    reward_condition: Option<usize>,
 }
 
 impl<T: Real> TMazeEnv<T> {
-    /// A maze with the given parameters, the agent at the centre, reward in arm `context + 1`.
-    pub fn new(params: TMazeParams, context: usize) -> Result<Self, Error> {
+    /// A maze with the given parameters; `reward_condition` fixes which arm is rewarded
+    /// (0 left, 1 right), `None` draws it uniformly at every reset (pymdp's default).
+    ///
+    /// Errors: invalid parameters (a probability outside `[0, 1]`), a reward condition other
+    /// than 0 or 1.
+    pub fn new(params: TMazeParams, reward_condition: Option<usize>) -> Result<Self, Error> {
+        if let Some(c) = reward_condition.filter(|&c| c > 1) {
+            return Err(Error::new(
+                Tensor::D,
+                1,
+                "Context",
+                Entry::at(c),
+                Problem::OutOfRange { value: c, len: 2 },
+            ));
+        }
         Ok(TMazeEnv {
-            process: model(params)?,
-            location: CENTRE,
-            context: context.min(1),
+            process: ModelEnv::new(model(params)?),
+            reward_condition,
         })
     }
 
-    /// Starts a new trial: back to the centre with a context drawn uniformly (or the given
-    /// one), and returns the first observation.
-    pub fn reset<R: Rng + ?Sized>(&mut self, context: Option<usize>, rng: &mut R) -> [usize; 3] {
-        self.location = CENTRE;
-        self.context = context.map_or_else(|| (rng.next_u32() & 1) as usize, |c| c.min(1));
-        self.observe(rng)
+    /// The generative process (the true `A`, `B`, `D`; `D`'s context is uniform).
+    pub fn process(&self) -> &Model<T, TMaze> {
+        self.process.process()
+    }
+}
+
+impl<T: Real> Env<TMaze> for TMazeEnv<T> {
+    type State = [usize; 2];
+
+    fn reset<R: Rng + ?Sized>(&self, rng: &mut R) -> ([usize; 2], [usize; 3]) {
+        let context = self
+            .reward_condition
+            .unwrap_or_else(|| sample_index(self.process().d().factor(1), rng));
+        let state = [CENTRE, context];
+        (state, sample_observation(self.process(), &state, rng))
     }
 
-    /// Moves (`action[0]` = target location; `action[1]` must be 0) and returns the new
-    /// observation. Disallowed moves leave the agent in place.
-    pub fn step<R: Rng + ?Sized>(&mut self, action: &[usize; 2], rng: &mut R) -> [usize; 3] {
-        let to = action[0].min(4);
-        if allowed(self.location, to) {
-            self.location = to;
-        }
-        self.observe(rng)
-    }
-
-    /// The hidden state `[location, context]`.
-    pub fn state(&self) -> [usize; 2] {
-        [self.location, self.context]
-    }
-
-    fn observe<R: Rng + ?Sized>(&self, rng: &mut R) -> [usize; 3] {
-        let state = [self.location, self.context];
-        let mut obs = [0usize; 3];
-        let mut col = [T::ZERO; 5];
-        for (m, (o, info)) in obs.iter_mut().zip(spec::modalities::<TMaze>()).enumerate() {
-            // The column of A[m] at the true parent states: P(o | state).
-            let mut j = 0;
-            for (&id, &dim) in info.parents.ids().iter().zip(info.parents.dims()) {
-                j = j * dim + state[id];
-            }
-            let c = self.process.column(m, j);
-            col[..c.len()].copy_from_slice(c);
-            *o = sample_index(&col[..info.outcomes], rng);
-        }
-        obs
+    fn step<R: Rng + ?Sized>(
+        &self,
+        state: &mut [usize; 2],
+        action: &[usize; 2],
+        rng: &mut R,
+    ) -> Result<[usize; 3], Error> {
+        self.process.step(state, action, rng)
     }
 }
