@@ -71,6 +71,7 @@ mod macros;
 pub mod maths;
 pub mod model;
 pub mod plan;
+pub mod rollout;
 pub mod spec;
 pub mod types;
 

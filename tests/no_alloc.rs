@@ -334,3 +334,58 @@ fn learning_updates_do_not_allocate() {
     });
     assert_eq!(n, 0, "{n} heap allocations in learning updates");
 }
+
+/// A rollout of 50 decisions in the T-maze, stochastic selection, with online learning of
+/// `A`, recording every step into a fixed array: no allocation, and the recorder saw every
+/// step.
+#[test]
+fn rollout_does_not_allocate() {
+    use actinf::envs::tmaze::{self, TMaze, TMazeEnv, TMazeParams};
+    use actinf::learn::Learning;
+    use actinf::rollout::{InferPolicies, Online, Workspace};
+    use actinf::{Shared, inference::Ovf};
+
+    let params = TMazeParams::default();
+    let model = tmaze::model::<f64>(params).unwrap();
+    let mut pa = DirichletA::<f64, TMaze>::from_slice(
+        &model
+            .a()
+            .iter()
+            .map(|&x| x * 10.0 + 0.5)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let mut agent = Agent::<f64, TMaze, 3, 125>::new(
+        model,
+        Config::default().action_selection(ActionSelection::Stochastic),
+    )
+    .unwrap()
+    .with_method::<Ovf>()
+    .with_novelty_a(&pa, NoveltyWeight::Exact);
+    let env = TMazeEnv::<f64>::new(params, None).unwrap();
+    let mut work = Box::new(Workspace::<f64, TMaze, 125, 1, 4, [usize; 2]>::new());
+    let mut rng = SmallRng::seed_from_u64(5);
+    let mut trace = [[0usize; 2]; 50];
+    let n = allocations_during(|| {
+        let mut online = Online {
+            pa: Some(core::slice::from_mut(&mut pa)),
+            pb: None,
+            rule: Learning::new(1.0, 0.0),
+        };
+        work.rollout_with::<50>(
+            &mut agent,
+            &Shared(&env),
+            &mut InferPolicies,
+            Some(&mut online),
+            &mut |step| {
+                trace[step.t] = step.actions[0];
+                Ok(())
+            },
+            &mut rng,
+        )
+        .unwrap();
+    });
+    assert_eq!(n, 0, "the rollout allocated {n} times");
+    assert!(trace.iter().any(|a| a[0] != 0), "the agent moved");
+    black_box(&trace);
+}

@@ -34,6 +34,7 @@
 //! parameters for large batches are built on the heap in place with
 //! [`batch::boxed_from_fn`](crate::batch::boxed_from_fn).
 
+pub mod actor;
 pub mod config;
 pub mod extras;
 

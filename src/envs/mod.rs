@@ -49,6 +49,11 @@ pub type StateIndex<S> = <S as Spec>::Action;
 ///
 /// The environment's parameters are `&self`; everything that changes lives in the
 /// [`State`](Env::State) the caller keeps (fixed size, `Copy`, no heap).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an environment for agents of model `{S}`",
+    label = "its observations and actions are not those of `{S}`",
+    note = "an agent acts in an environment built for its own model: one that implements `Env<S>` for the agent's spec `S`"
+)]
 pub trait Env<S: Spec> {
     /// The hidden state, e.g. [`StateIndex<S>`].
     type State: Copy + Debug + PartialEq;
@@ -65,6 +70,24 @@ pub trait Env<S: Spec> {
         action: &S::Action,
         rng: &mut R,
     ) -> Result<S::Observation, Error>;
+}
+
+/// A borrowed environment is an environment (so `Shared(&env)` lends one to a whole batch).
+impl<S: Spec, E: Env<S>> Env<S> for &E {
+    type State = E::State;
+
+    fn reset<R: Rng + ?Sized>(&self, rng: &mut R) -> (Self::State, S::Observation) {
+        (**self).reset(rng)
+    }
+
+    fn step<R: Rng + ?Sized>(
+        &self,
+        state: &mut Self::State,
+        action: &S::Action,
+        rng: &mut R,
+    ) -> Result<S::Observation, Error> {
+        (**self).step(state, action, rng)
+    }
 }
 
 /// An environment given by a generative model (pymdp's `PymdpEnv`): the hidden state starts
