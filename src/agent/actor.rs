@@ -33,6 +33,16 @@ pub trait Actor<T: Real, S: Spec, const NP: usize, const B: usize, const H: usiz
 where
     Const<H>: Horizon,
 {
+    /// Agent `b`'s generative model (what a planner plans with).
+    fn model(&self, b: usize) -> &Model<T, S>;
+
+    /// Agent `b`'s configuration (precisions, EFE terms, selection).
+    fn config(&self, b: usize) -> &Config<T>;
+
+    /// The first action of policy `k` (for planners that score first actions, with policies
+    /// of length 1 this is the policy).
+    fn first_action(&self, k: usize) -> S::Action;
+
     /// Empties every window and sets its prior to the agent's initial prior (`D`).
     fn reset_windows(&self, windows: &mut [Window<T, S, H>; B]);
 
@@ -85,6 +95,18 @@ where
 /// The methods every implementation shares, by delegation.
 macro_rules! shared_actor_methods {
     () => {
+        fn model(&self, b: usize) -> &Model<T, S> {
+            Agent::model(self, b)
+        }
+
+        fn config(&self, b: usize) -> &Config<T> {
+            Agent::config(self, b)
+        }
+
+        fn first_action(&self, k: usize) -> S::Action {
+            self.policies.get(k)[0]
+        }
+
         fn observe(
             &self,
             windows: &mut [Window<T, S, H>; B],
