@@ -164,7 +164,13 @@ pub(crate) fn out_of_range(
     value: usize,
     len: usize,
 ) -> Error {
-    Error::new(tensor, index, name, entry, Problem::OutOfRange { value, len })
+    Error::new(
+        tensor,
+        index,
+        name,
+        entry,
+        Problem::OutOfRange { value, len },
+    )
 }
 
 /// `A`, `B`, `C`, `D` of a spec as flat arrays in pymdp's C order, all zero to start with.
@@ -215,6 +221,11 @@ impl<T: Real, S: Spec> Tensors<T, S> {
 
     /// The validated model.
     pub(crate) fn build(&self) -> Result<Model<T, S>, Error> {
-        Model::from_slices(self.a.as_ref(), self.b.as_ref(), self.c.as_ref(), self.d.as_ref())
+        Model::from_slices(
+            self.a.as_ref(),
+            self.b.as_ref(),
+            self.c.as_ref(),
+            self.d.as_ref(),
+        )
     }
 }
