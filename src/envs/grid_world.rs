@@ -166,10 +166,9 @@ impl<'a> GridWorld<'a> {
 
     /// The `(row, col)` of a cell index.
     pub const fn coords(&self, cell: usize) -> (usize, usize) {
-        if self.cols == 0 {
-            (0, 0)
-        } else {
-            (cell / self.cols, cell % self.cols)
+        match (cell.checked_div(self.cols), cell.checked_rem(self.cols)) {
+            (Some(r), Some(c)) => (r, c),
+            _ => (0, 0),
         }
     }
 
@@ -221,23 +220,23 @@ impl<'a> GridWorld<'a> {
                 ));
             }
         }
-        if let Some((r, c)) = self.start {
-            if r >= self.rows || c >= self.cols || self.is_wall(r, c) {
-                // A start on a wall is out of the range of free cells.
-                let (value, len) = if c >= self.cols && r < self.rows {
-                    (c, self.cols)
-                } else {
-                    (r, self.rows)
-                };
-                return Err(out_of_range(
-                    Tensor::D,
-                    0,
-                    name,
-                    Entry::new(&[r, c], false),
-                    value,
-                    len,
-                ));
-            }
+        if let Some((r, c)) = self.start
+            && (r >= self.rows || c >= self.cols || self.is_wall(r, c))
+        {
+            // A start on a wall is out of the range of free cells.
+            let (value, len) = if c >= self.cols && r < self.rows {
+                (c, self.cols)
+            } else {
+                (r, self.rows)
+            };
+            return Err(out_of_range(
+                Tensor::D,
+                0,
+                name,
+                Entry::new(&[r, c], false),
+                value,
+                len,
+            ));
         }
         Ok(())
     }
