@@ -513,3 +513,15 @@ fn generalized_tmaze_bad_input_is_a_typed_error() {
     ));
     assert!(gt::env::<f64, SmallMaze, 5>(&bad, &[0, 0]).is_err());
 }
+
+#[test]
+fn grid_world_spec_supports_exact_inference() {
+    use actinf::inference::Exact;
+    use actinf::{Agent, Config};
+    let m = grid_world::model::<f64, Grid3x3>(&GridWorld::new(3, 3).start(0, 0)).unwrap();
+    let agent = Agent::<f64, Grid3x3, 1, 5>::new(m, Config::default())
+        .unwrap()
+        .with_method::<Exact>();
+    let q = agent.infer_states(&[[0]], &agent.initial_prior()).unwrap();
+    assert!((q[0].factor(0)[0] - 1.0).abs() < 1e-9);
+}

@@ -41,15 +41,15 @@ crate::model! {
     pub Clusters {
         factors {
             /// The agent's node; action `a` = go to node `a`.
-            Agent: 5 controlled_by 5,
+            AgentNode: 5 controlled_by 5,
             /// The object's node, or 5 = not in the graph.
-            Object: 6,
+            ObjectNode: 6,
         }
         modalities {
             /// The agent's node, seen exactly.
-            Location: 5 depends_on [Agent],
+            Location: 5 depends_on [AgentNode],
             /// `[not seen, seen]`.
-            ObjectSeen: 2 depends_on [Agent, Object],
+            ObjectSeen: 2 depends_on [AgentNode, ObjectNode],
         }
     }
 }
