@@ -11,7 +11,7 @@
 //! writes a picture: the grid, walls, goal and path, and a strip of heat maps of the
 //! predicted location (`q(s_t)` before seeing `o_t`) over time.
 //!
-//! `cargo run --release --example grid_world [--svg grid.svg] [seed]`
+//! `cargo run --release --example grid_world -- [--svg grid.svg] [seed]`
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
