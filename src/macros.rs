@@ -92,6 +92,9 @@ macro_rules! model {
         $crate::model!(@single $name [$($factor)+]);
     };
     (@single $name:ident [$one:ident]) => {
+        // Not listed as a candidate in other errors (e.g. exact inference on a two-factor
+        // model would otherwise list every single-factor model in scope).
+        #[diagnostic::do_not_recommend]
         impl $crate::spec::SingleFactor for $name {}
     };
     (@single $name:ident [$($many:ident)+]) => {};

@@ -12,6 +12,10 @@
 //! `A`. The builders in the submodules return those models, so an agent can be handed the
 //! true `A`, `B`, `D` as in pymdp's demos.
 //!
+//! Environments: [`tmaze`] (classic T-maze), [`simplified_tmaze`] (4 locations, cue in the
+//! location modality), [`generalized_tmaze`] (a maze matrix with cue/reward sets),
+//! [`grid_world`] (`GridWorld`), [`graph`] (`GraphEnv`).
+//!
 //! ```
 //! use actinf::envs::{Env, ModelEnv, tmaze};
 //! use rand::{SeedableRng, rngs::SmallRng};
@@ -26,6 +30,11 @@
 //! # Ok::<(), actinf::Error>(())
 //! ```
 
+mod build;
+pub mod generalized_tmaze;
+pub mod graph;
+pub mod grid_world;
+pub mod simplified_tmaze;
 pub mod tmaze;
 
 use core::fmt::Debug;
