@@ -230,7 +230,7 @@ pub fn sample_observation<T: Real, S: Spec, R: Rng + ?Sized>(
 ///
 /// # Panics
 /// If a state or action index is out of range (see [`check_state`] and
-/// [`check_action`](crate::infer::prior::check_action)).
+/// [`check_action`]).
 pub fn sample_next_state<T: Real, S: Spec, R: Rng + ?Sized>(
     model: &Model<T, S>,
     state: &StateIndex<S>,

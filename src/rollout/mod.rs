@@ -1,9 +1,9 @@
 //! The perception–action loop: an agent acting in an environment for a compile-time number
-//! of decisions (pymdp's `rollout`), or driven by recorded observations ([`replay`]).
+//! of decisions (pymdp's `rollout`), or driven by recorded observations ([`Workspace::replay`]).
 //!
 //! Each decision `t`: the agent adds its observation to its window, infers its states, plans
 //! (the [`Planner`]; pymdp's `policy_search`), optionally learns, and selects an action; the
-//! step is handed to a [`Recorder`]; then the action goes into the window and the environment
+//! step is handed to a recorder (a closure); then the action goes into the window and the environment
 //! returns the next observation. Nothing is returned by value: the loop's state lives in a
 //! [`Workspace`] the caller owns (box it for large batches), and the recorder decides what
 //! to keep — a long or batched rollout does not come back on the stack, and the loop does not
