@@ -33,6 +33,10 @@ pub trait Actor<T: Real, S: Spec, const NP: usize, const B: usize, const H: usiz
 where
     Const<H>: Horizon,
 {
+    /// The agent's policy length `L` (planners that score single actions, such as
+    /// sophisticated inference, need `L = 1`).
+    const POLICY_LEN: usize;
+
     /// Agent `b`'s generative model (what a planner plans with).
     fn model(&self, b: usize) -> &Model<T, S>;
 
@@ -95,6 +99,8 @@ where
 /// The methods every implementation shares, by delegation.
 macro_rules! shared_actor_methods {
     () => {
+        const POLICY_LEN: usize = L;
+
         fn model(&self, b: usize) -> &Model<T, S> {
             Agent::model(self, b)
         }
