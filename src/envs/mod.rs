@@ -26,6 +26,8 @@
 //! # Ok::<(), actinf::Error>(())
 //! ```
 
+pub mod cue_chaining;
+pub mod thermostat;
 pub mod tmaze;
 
 use core::fmt::Debug;
