@@ -62,9 +62,9 @@ fn likelihoods_match_pymdp() {
     // A[2][o, loc, c2, r]: at the active cue-2 cell, 1 + r; elsewhere (and at the other
     // candidates) Null.
     for loc in 0..35 {
-        for c2 in 0..4 {
+        for (c2, &cell) in cue2.iter().enumerate() {
             for r in 0..2 {
-                let o = if loc == cue2[c2] { 1 + r } else { NULL };
+                let o = if loc == cell { 1 + r } else { NULL };
                 assert_eq!(m.a_entry(2, o, (loc * 4 + c2) * 2 + r), 1.0);
             }
         }

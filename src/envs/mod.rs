@@ -12,6 +12,11 @@
 //! `A`. The builders in the submodules return those models, so an agent can be handed the
 //! true `A`, `B`, `D` as in pymdp's demos.
 //!
+//! * [`tmaze`] — pymdp's classic T-maze;
+//! * [`cue_chaining`] — pymdp's cue-chaining grid world (`CueChainingEnv`);
+//! * [`thermostat`] — a room thermostat (noisy thermometer, drifting outside temperature)
+//!   and a bang-bang controller to compare with.
+//!
 //! ```
 //! use actinf::envs::{Env, ModelEnv, tmaze};
 //! use rand::{SeedableRng, rngs::SmallRng};
