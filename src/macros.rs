@@ -92,6 +92,8 @@ macro_rules! model {
         $crate::model!(@single $name [$($factor)+]);
     };
     (@single $name:ident [$one:ident]) => {
+        // Not listed in "the trait is implemented for …" hints about other specs.
+        #[diagnostic::do_not_recommend]
         impl $crate::spec::SingleFactor for $name {}
     };
     (@single $name:ident [$($many:ident)+]) => {};
