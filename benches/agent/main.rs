@@ -6,7 +6,8 @@
 //!   step cycles over the model's 200 observations, carrying the empirical prior;
 //! * `batch1024/<model>/<T>/step` — a broadcast batch of 1024 agents (throughput in agent
 //!   steps);
-//! * `tmaze_L3/<T>/…` — pymdp's classic T-maze with policies of length 3 (125 policies).
+//! * `tmaze_L3/<T>/…` — pymdp's classic T-maze with policies of length 3 (125 policies);
+//! * `thermostat_L3/<T>/…` — the thermostat (5 bands, 3 actions, 27 policies).
 //!
 //! `cargo bench --bench agent` runs them all; `cargo bench --bench agent -- M4` a subset.
 //! See `BENCHMARKS.md` for the numbers against pymdp.
@@ -16,12 +17,14 @@ use criterion::{Criterion, criterion_group, criterion_main};
 mod batched;
 mod models;
 mod single;
+mod thermostat;
 mod tmaze;
 
 fn all(c: &mut Criterion) {
     single::benches(c);
     batched::benches(c);
     tmaze::benches(c);
+    thermostat::benches(c);
 }
 
 criterion_group! {

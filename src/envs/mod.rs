@@ -12,9 +12,16 @@
 //! `A`. The builders in the submodules return those models, so an agent can be handed the
 //! true `A`, `B`, `D` as in pymdp's demos.
 //!
-//! Environments: [`tmaze`] (classic T-maze), [`simplified_tmaze`] (4 locations, cue in the
-//! location modality), [`generalized_tmaze`] (a maze matrix with cue/reward sets),
-//! [`grid_world`] (`GridWorld`), [`graph`] (`GraphEnv`).
+//! Environments:
+//!
+//! * [`tmaze`] — pymdp's classic T-maze;
+//! * [`simplified_tmaze`] — 4 locations, the cue in the location modality;
+//! * [`generalized_tmaze`] — a maze matrix with cue/reward sets;
+//! * [`grid_world`] — `GridWorld` (walls, slippery moves);
+//! * [`graph`] — `GraphEnv` (an agent looking for an object on a graph);
+//! * [`cue_chaining`] — pymdp's cue-chaining grid world (`CueChainingEnv`);
+//! * [`thermostat`] — a room thermostat (noisy thermometer, drifting outside temperature)
+//!   and a bang-bang controller to compare with.
 //!
 //! ```
 //! use actinf::envs::{Env, ModelEnv, tmaze};
@@ -31,10 +38,12 @@
 //! ```
 
 mod build;
+pub mod cue_chaining;
 pub mod generalized_tmaze;
 pub mod graph;
 pub mod grid_world;
 pub mod simplified_tmaze;
+pub mod thermostat;
 pub mod tmaze;
 
 use core::fmt::Debug;
