@@ -389,3 +389,25 @@ fn rollout_does_not_allocate() {
     assert!(trace.iter().any(|a| a[0] != 0), "the agent moved");
     black_box(&trace);
 }
+
+/// A backward-induction plan (horizon 8) over the T-maze's 10 joint states and its 5
+/// location moves allocates nothing.
+#[test]
+fn backward_induction_does_not_allocate() {
+    use actinf::envs::tmaze::{self, TMazeParams};
+    use actinf::plan::backward::{Backup, BackwardInduction};
+
+    let model = tmaze::model::<f64>(TMazeParams::default()).unwrap();
+    let actions: [[usize; 2]; 5] = core::array::from_fn(|u| [u, 0]);
+    let mut planner =
+        Box::new(BackwardInduction::<f64, 10, 5, 8>::new(Backup::Softmax(4.0)).unwrap());
+    let mut neg_efe = [0.0; 5];
+    let n = allocations_during(|| {
+        planner
+            .plan(&model, &actions, Config::default(), model.d(), &mut neg_efe)
+            .unwrap();
+    });
+    assert_eq!(n, 0, "planning allocated {n} times");
+    assert!(neg_efe.iter().all(|x| x.is_finite()));
+    black_box(&neg_efe);
+}

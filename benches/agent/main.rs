@@ -7,7 +7,8 @@
 //! * `batch1024/<model>/<T>/step` — a broadcast batch of 1024 agents (throughput in agent
 //!   steps);
 //! * `tmaze_L3/<T>/…` — pymdp's classic T-maze with policies of length 3 (125 policies);
-//! * `thermostat_L3/<T>/…` — the thermostat (5 bands, 3 actions, 27 policies).
+//! * `thermostat_L3/<T>/…` — the thermostat (5 bands, 3 actions, 27 policies);
+//! * `planning/M4_backward/<T>/h<H>` — one backward-induction plan on M4, horizons 1–16.
 //!
 //! `cargo bench --bench agent` runs them all; `cargo bench --bench agent -- M4` a subset.
 //! See `BENCHMARKS.md` for the numbers against pymdp.
@@ -16,6 +17,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 mod batched;
 mod models;
+mod planning;
 mod single;
 mod thermostat;
 mod tmaze;
@@ -25,6 +27,7 @@ fn all(c: &mut Criterion) {
     batched::benches(c);
     tmaze::benches(c);
     thermostat::benches(c);
+    planning::benches(c);
 }
 
 criterion_group! {

@@ -6,6 +6,7 @@
 //!   `q_π = softmax(γ · neg_efe + ln E)`;
 //! * [`select`](mod@select) — from `q_π` to an action (pymdp `sample_action`).
 
+pub mod backward;
 pub mod efe;
 pub mod policy;
 pub mod select;
