@@ -3,6 +3,8 @@
 //! model with coupled, stochastic transitions), the 7×7 grid (M4) solved from every start cell
 //! in the fewest steps with horizon 12, and the planner inside the rollout loop.
 
+#![allow(clippy::needless_range_loop)] // indices name actions and states here
+
 use actinf::envs::ModelEnv;
 use actinf::io::PymdpModel;
 use actinf::plan::backward::{Backup, BackwardInduction};
