@@ -460,3 +460,26 @@ fn window_sizes() {
     let b = size_of::<Belief<f64, TMaze>>();
     assert_eq!(5 * b + 4 * 3 * 8 + 4 * 2 * 8 + 8 + 8, 456);
 }
+
+/// Environment builders write large models in place: a 20×20 grid world (400 cells, 5 moves;
+/// `B` alone is 3.2 MB in `f64`) is built into a boxed environment and stepped on a thread
+/// with a 64 KiB stack.
+#[test]
+fn large_grid_world_builds_in_place_on_a_small_stack() {
+    use actinf::envs::grid_world::{self, GridWorld, RIGHT};
+    use actinf::envs::{Env, ModelEnv};
+    actinf::model! {
+        pub Grid20 { factors { Cell: 400 controlled_by 5 } modalities { Seen: 400 depends_on [Cell] } }
+    }
+    let cell = on_stack(64 * KIB, || {
+        let mut env = Box::new(ModelEnv::new(Model::<f64, Grid20>::EMPTY));
+        let grid = GridWorld::new(20, 20).walls(&[(0, 5)]).start(0, 3);
+        grid_world::init_model(env.process_mut(), &grid).expect("grid");
+        let mut rng = SmallRng::seed_from_u64(0);
+        let (mut state, _) = env.reset(&mut rng);
+        env.step(&mut state, &[RIGHT], &mut rng).expect("step");
+        env.step(&mut state, &[RIGHT], &mut rng).expect("step"); // into the wall: stays
+        state[0]
+    });
+    assert_eq!(cell, 4);
+}

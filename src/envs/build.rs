@@ -5,7 +5,7 @@
 use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::Real;
 use crate::model::Model;
-use crate::spec::{self, Flat, Spec};
+use crate::spec::{self, Spec};
 
 /// Checks that `S` has `factors` hidden-state factors and `modalities` modalities.
 pub(crate) fn expect_counts<S: Spec>(factors: usize, modalities: usize) -> Result<(), Error> {
@@ -173,35 +173,31 @@ pub(crate) fn out_of_range(
     )
 }
 
-/// `A`, `B`, `C`, `D` of a spec as flat arrays in pymdp's C order, all zero to start with.
-pub(crate) struct Tensors<T: Real, S: Spec> {
-    a: S::Likelihoods<T>,
-    b: S::Transitions<T>,
-    c: S::Outcomes<T>,
-    d: S::States<T>,
+/// An in-place writer of a model's `A`, `B`, `D` (actinf's layout: `A` by column, `B` per
+/// action by column): the builders fill a model the caller owns (boxed, static or on the
+/// stack) without a model-sized temporary, then [`build`](Self::build) validates it.
+pub(crate) struct Tensors<'m, T: Real, S: Spec> {
+    model: &'m mut Model<T, S>,
 }
 
-impl<T: Real, S: Spec> Tensors<T, S> {
-    pub(crate) fn zeros() -> Self {
-        Tensors {
-            a: <S::Likelihoods<T> as Flat<T>>::ZERO,
-            b: <S::Transitions<T> as Flat<T>>::ZERO,
-            c: <S::Outcomes<T> as Flat<T>>::ZERO,
-            d: <S::States<T> as Flat<T>>::ZERO,
-        }
+impl<'m, T: Real, S: Spec> Tensors<'m, T, S> {
+    /// Clears `model` and starts writing into it.
+    pub(crate) fn new(model: &'m mut Model<T, S>) -> Self {
+        model.clear();
+        Tensors { model }
     }
 
     /// `A[m][o, j]` (`j` the C-order joint index of the parents).
     pub(crate) fn set_a(&mut self, m: usize, o: usize, j: usize, x: T) {
         let info = &spec::modalities::<S>()[m];
-        self.a.as_mut()[info.likelihood_offset + o * info.parents.joint + j] = x;
+        self.model.raw_mut().0[info.likelihood_offset + j * info.outcomes + o] = x;
     }
 
     /// `B[f][next, j, u]`.
     pub(crate) fn set_b(&mut self, f: usize, next: usize, j: usize, u: usize, x: T) {
         let info = &spec::factors::<S>()[f];
-        let k = (next * info.parents.joint + j) * info.controls + u;
-        self.b.as_mut()[info.transition_offset + k] = x;
+        let k = (u * info.parents.joint + j) * info.states + next;
+        self.model.raw_mut().1[info.transition_offset + k] = x;
     }
 
     /// `B[f]` is the identity for every action (a factor that never moves).
@@ -216,16 +212,11 @@ impl<T: Real, S: Spec> Tensors<T, S> {
 
     /// `D[f]`.
     pub(crate) fn d_mut(&mut self, f: usize) -> &mut [T] {
-        &mut self.d.as_mut()[spec::factors::<S>()[f].range()]
+        &mut self.model.raw_mut().3[spec::factors::<S>()[f].range()]
     }
 
-    /// The validated model.
-    pub(crate) fn build(&self) -> Result<Model<T, S>, Error> {
-        Model::from_slices(
-            self.a.as_ref(),
-            self.b.as_ref(),
-            self.c.as_ref(),
-            self.d.as_ref(),
-        )
+    /// Validates what was written (the model is cleared on error).
+    pub(crate) fn build(self) -> Result<(), Error> {
+        self.model.validate_in_place()
     }
 }

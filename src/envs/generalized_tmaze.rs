@@ -212,6 +212,21 @@ pub fn model<T: Real, S: Spec, const C: usize>(
     maze: &[[u8; C]],
     reward_sites: &[usize],
 ) -> Result<Model<T, S>, Error> {
+    let mut m = Model::EMPTY;
+    init_model(&mut m, maze, reward_sites)?;
+    Ok(m)
+}
+
+/// [`model`] written into `model` in place (no model-sized temporary on the stack, for the
+/// large maze). Arguments rejected before writing leave it unchanged; tensors that fail
+/// validation leave it cleared.
+///
+/// Errors: as [`model`].
+pub fn init_model<T: Real, S: Spec, const C: usize>(
+    model: &mut Model<T, S>,
+    maze: &[[u8; C]],
+    reward_sites: &[usize],
+) -> Result<(), Error> {
     let nf = spec::num_factors::<S>();
     let sets = nf.saturating_sub(1);
     let n = maze.len() * C;
@@ -250,7 +265,7 @@ pub fn model<T: Real, S: Spec, const C: usize>(
         ));
     }
     let start = find(maze, START, pos)?;
-    let mut t = Tensors::<T, S>::zeros();
+    let mut t = Tensors::new(model);
     for s in 0..n {
         t.set_a(0, s, s, T::ONE);
         for a in 0..5 {

@@ -91,6 +91,22 @@ pub fn model<T: Real, S: Spec>(
     agent: usize,
     object: usize,
 ) -> Result<Model<T, S>, Error> {
+    let mut m = Model::EMPTY;
+    init_model(&mut m, edges, agent, object)?;
+    Ok(m)
+}
+
+/// [`model`] written into `model` in place (no model-sized temporary on the stack, for large
+/// graphs). Arguments rejected before writing leave it unchanged; tensors that fail
+/// validation leave it cleared.
+///
+/// Errors: as [`model`].
+pub fn init_model<T: Real, S: Spec>(
+    model: &mut Model<T, S>,
+    edges: &[(usize, usize)],
+    agent: usize,
+    object: usize,
+) -> Result<(), Error> {
     expect_counts::<S>(2, 2)?;
     let n = spec::factors::<S>()[0].states;
     expect_factor::<S>(0, n, n, &[(0, n)])?;
@@ -131,7 +147,7 @@ pub fn model<T: Real, S: Spec>(
             n + 1,
         ));
     }
-    let mut t = Tensors::<T, S>::zeros();
+    let mut t = Tensors::new(model);
     for s in 0..n {
         t.set_a(0, s, s, T::ONE);
         for o in 0..=n {

@@ -264,10 +264,33 @@ impl<'a> GridWorld<'a> {
 /// # Ok::<(), actinf::Error>(())
 /// ```
 pub fn model<T: Real, S: Spec>(grid: &GridWorld<'_>) -> Result<Model<T, S>, Error> {
+    let mut m = Model::EMPTY;
+    init_model(&mut m, grid)?;
+    Ok(m)
+}
+
+/// [`model`] written into `model` in place (boxed or `static`: no model-sized temporary on
+/// the stack, for large grids). Arguments rejected before writing leave it unchanged; tensors
+/// that fail validation leave it cleared.
+///
+/// Errors: as [`model`].
+///
+/// ```
+/// use actinf::Model;
+/// use actinf::envs::grid_world::{self, GridWorld, Grid5x5};
+/// let mut m = Box::new(Model::<f32, Grid5x5>::EMPTY);
+/// grid_world::init_model(&mut m, &GridWorld::new(5, 5).start(0, 0))?;
+/// assert_eq!(m.d().factor(0)[0], 1.0);
+/// # Ok::<(), actinf::Error>(())
+/// ```
+pub fn init_model<T: Real, S: Spec>(
+    model: &mut Model<T, S>,
+    grid: &GridWorld<'_>,
+) -> Result<(), Error> {
     grid.check::<S>()?;
     let n = grid.cells();
     let p = lit::<T>(grid.success_prob);
-    let mut t = Tensors::<T, S>::zeros();
+    let mut t = Tensors::new(model);
     for s in 0..n {
         t.set_a(0, s, s, T::ONE);
         for a in 0..grid.num_actions() {

@@ -592,6 +592,55 @@ impl<T: Real, S: Spec> Model<T, S> {
         }
     }
 
+    /// Zeroes every tensor in place (no model-sized temporary), for builders that write
+    /// actinf's layout directly and then call [`validate_in_place`](Self::validate_in_place).
+    pub(crate) fn clear(&mut self) {
+        self.a.as_mut().fill(T::ZERO);
+        self.ln_a.as_mut().fill(T::ZERO);
+        self.h_a.as_mut().fill(T::ZERO);
+        self.b.as_mut().fill(T::ZERO);
+        self.c.as_mut().fill(T::ZERO);
+        self.d.0.as_mut().fill(T::ZERO);
+        self.structure = Structure::NONE;
+    }
+
+    /// `A`, `B`, `C` and `D` storage in actinf's layout, for in-place builders.
+    pub(crate) fn raw_mut(&mut self) -> (&mut [T], &mut [T], &mut [T], &mut [T]) {
+        (
+            self.a.as_mut(),
+            self.b.as_mut(),
+            self.c.as_mut(),
+            self.d.0.as_mut(),
+        )
+    }
+
+    /// Checks every tensor written by an in-place builder (columns of `A` and `B`
+    /// normalised, `C` finite, `D` normalised) and refreshes the caches; on error the model
+    /// is cleared.
+    pub(crate) fn validate_in_place(&mut self) -> Result<(), Error> {
+        let res = self.check_all();
+        if res.is_err() {
+            self.clear();
+        } else {
+            self.refresh_a_cache();
+            self.refresh_b_structure();
+        }
+        res
+    }
+
+    fn check_all(&self) -> Result<(), Error> {
+        for (m, info) in spec::modalities::<S>().iter().enumerate() {
+            check_likelihood::<T, S>(m, self.likelihood(m), false, Tensor::A, true)?;
+            check_preference::<T, S>(m, &self.c.as_ref()[info.range()])?;
+        }
+        for (f, info) in spec::factors::<S>().iter().enumerate() {
+            let bf = &self.b.as_ref()[info.transition_offset..][..info.transition_len()];
+            check_transition::<T, S>(f, bf, false, Tensor::B, true)?;
+            check_factor_vector::<T, S>(f, &self.d.0.as_ref()[info.range()], Tensor::D, true)?;
+        }
+        Ok(())
+    }
+
     /// Rewrites `A[m]` in place with `f`, then refreshes its caches. For trusted data
     /// (learning's expected values), so no check.
     pub(crate) fn set_likelihood_with(&mut self, m: usize, f: impl FnOnce(&mut [T])) {
