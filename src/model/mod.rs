@@ -9,7 +9,8 @@
 //! * [`Categorical`] — probability-vector observations, [`MISSING`] for a modality that saw
 //!   nothing;
 //! * [`Pairwise`] — joints over two consecutive states (smoothing);
-//! * [`Error`] — what is wrong with a tensor or an input, and where.
+//! * [`Error`] — what is wrong with a tensor or an input, and where;
+//! * [`random`] — random models and beliefs (pymdp `random_A_array`, …).
 
 pub(crate) mod belief;
 pub(crate) mod dirichlet;
@@ -18,6 +19,7 @@ pub(crate) mod error;
 pub(crate) mod model;
 pub(crate) mod observation;
 pub(crate) mod pairwise;
+pub mod random;
 pub mod structure;
 pub(crate) mod validate;
 
