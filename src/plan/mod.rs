@@ -7,6 +7,7 @@
 //! * [`select`](mod@select) — from `q_π` to an action (pymdp `sample_action`).
 
 pub mod efe;
+pub mod inductive;
 pub mod policy;
 pub mod select;
 
