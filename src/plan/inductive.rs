@@ -212,7 +212,6 @@ impl<T: Real, const K: usize> Inductive<T, K> {
 ///
 /// Row `k` of every factor is stored flat like a belief (factor after factor): `I_f[k]` is
 /// [`row(f, k)`](Self::row).
-#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct InductiveMatrices<T: Real, S: Spec, const K: usize> {
     /// Goal indicators, flat over the factors.
     goals: S::States<T>,
@@ -226,11 +225,54 @@ pub struct InductiveMatrices<T: Real, S: Spec, const K: usize> {
 /// The per-state inductive cost of one start belief (see [`InductiveMatrices::costs`]): the
 /// inductive value of a predicted belief `q` is `Σ_s cost[s] · q[s]` over the factors with a
 /// path to a goal.
-#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct InductiveCosts<T: Real, S: Spec> {
     cost: S::States<T>,
     /// Factors whose start state has a path to a goal (bit `f`); the others add nothing.
     factors: u64,
+}
+
+// By hand: the derives would ask the same of the marker `S`.
+impl<T: Real, S: Spec, const K: usize> Clone for InductiveMatrices<T, S, K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Real, S: Spec, const K: usize> Copy for InductiveMatrices<T, S, K> {}
+impl<T: Real, S: Spec, const K: usize> PartialEq for InductiveMatrices<T, S, K> {
+    fn eq(&self, o: &Self) -> bool {
+        self.goals == o.goals
+            && self.rows == o.rows
+            && self.with_goals == o.with_goals
+            && self.params == o.params
+    }
+}
+impl<T: Real, S: Spec, const K: usize> core::fmt::Debug for InductiveMatrices<T, S, K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("InductiveMatrices")
+            .field("goals", &self.goals)
+            .field("rows", &self.rows)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+impl<T: Real, S: Spec> Clone for InductiveCosts<T, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Real, S: Spec> Copy for InductiveCosts<T, S> {}
+impl<T: Real, S: Spec> PartialEq for InductiveCosts<T, S> {
+    fn eq(&self, o: &Self) -> bool {
+        self.cost == o.cost && self.factors == o.factors
+    }
+}
+impl<T: Real, S: Spec> core::fmt::Debug for InductiveCosts<T, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("InductiveCosts")
+            .field("cost", &self.cost)
+            .field("factors", &self.factors)
+            .finish()
+    }
 }
 
 impl<T: Real, S: Spec> InductiveCosts<T, S> {
