@@ -211,6 +211,53 @@ fn agent_steps_do_not_allocate() {
     assert!((s - 1.0).abs() < 1e-9, "prior sums to {s}");
 }
 
+/// Planning with inductive inference (goals on the factor-local `Loc`, depth 3) allocates
+/// nothing, nor does regenerating `I` after learning `B`.
+#[test]
+fn inductive_planning_does_not_allocate() {
+    use actinf::learn::Learning;
+    use actinf::plan::inductive::Inductive;
+    let (m, _, pb) = model();
+    let mut agent = Agent::<f64, Maze, L, NP, B>::new(m, Config::default())
+        .unwrap()
+        .with_inductive(
+            &list![[0.0, 0.0, 1.0], [0.0, 0.0]],
+            Inductive::<f64, 3>::new(),
+        )
+        .unwrap();
+    let mut pb = Box::new(pb);
+    let rule = Learning::new(1.0, 1.0);
+    let mut q_pi = Box::new([nalgebra::SVector::<f64, NP>::zeros(); B]);
+    let mut neg_efe = Box::new([nalgebra::SVector::<f64, NP>::zeros(); B]);
+    let mut prior = agent.initial_prior();
+    let n = allocations_during(|| {
+        for t in 1..=10 {
+            let obs: [[usize; 2]; B] = core::array::from_fn(|b| [(t + b) % 3, (t * b) % 3]);
+            let qs = agent.infer_states(&obs, &prior).unwrap();
+            agent
+                .infer_policies_into(&qs, &mut q_pi, &mut neg_efe)
+                .unwrap();
+            black_box(agent.efe_terms(0, &qs[0]));
+            let action = [[t % 3, t % 2]; B];
+            let next = agent.update_empirical_prior(&action, &qs).unwrap();
+            agent
+                .learn_step(
+                    0,
+                    &obs[0],
+                    &next[0],
+                    Some((&qs[0], &action[0])),
+                    None,
+                    Some(&mut pb),
+                    &rule,
+                )
+                .unwrap();
+            prior = next;
+        }
+    });
+    assert_eq!(n, 0, "{n} heap allocations in 10 inductive planning steps");
+    assert!(neg_efe[0].iter().all(|g| g.is_finite()));
+}
+
 /// Sequence agents (MMP and VMP over windows of 4 steps): observing, inferring the window,
 /// planning from its latest step and acting allocate nothing, once the windows exist.
 #[test]

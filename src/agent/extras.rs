@@ -12,10 +12,12 @@
 //! | [`with_d`](crate::Agent::with_d) | [`InitialPriors`] | one `D` (per agent or shared) |
 //! | [`with_novelty_a`](crate::Agent::with_novelty_a) | [`WithNoveltyA`] | `W(pA)`, like `A` |
 //! | [`with_novelty_b`](crate::Agent::with_novelty_b) | [`WithNoveltyB`] | `W(pB)`, like `B` |
+//! | [`with_inductive`](crate::Agent::with_inductive) | [`WithInductive`] | goals `H`, `K` rows of `I` |
 
 use crate::batch::Batched;
 use crate::maths::Real;
-use crate::model::{Belief, NoveltyA, NoveltyB};
+use crate::model::{Belief, Model, NoveltyA, NoveltyB};
+use crate::plan::inductive::{InductiveCosts, InductiveMatrices};
 use crate::spec::Spec;
 
 /// What optional components an agent of `B` agents has; each accessor returns agent `b`'s
@@ -49,6 +51,14 @@ pub trait Extras<T: Real, S: Spec, const L: usize, const NP: usize, const B: usi
     fn novelty_b_mut(&mut self, _b: usize) -> Option<&mut NoveltyB<T, S>> {
         None
     }
+    /// The inductive costs of policies starting from `q0` (inductive inference); `None`
+    /// without it.
+    fn inductive_costs(&self, _b: usize, _q0: &Belief<T, S>) -> Option<InductiveCosts<T, S>> {
+        None
+    }
+    /// Recomputes the inductive matrices `I` from `model`'s transitions (after `B` changed);
+    /// nothing without inductive inference.
+    fn refresh_inductive(&mut self, _b: usize, _model: &Model<T, S>) {}
 }
 
 /// No optional component (zero bytes).
@@ -117,6 +127,15 @@ pub struct WithNoveltyB<N, X> {
     pub inner: X,
 }
 
+/// Inductive inference: goals `H` and the reachability matrices `I` (`K` rows per factor).
+#[derive(Clone, Copy, Debug)]
+pub struct WithInductive<N, X, const K: usize> {
+    /// The [`InductiveMatrices`] per agent or shared.
+    pub i: N,
+    /// The other components.
+    pub inner: X,
+}
+
 macro_rules! delegate {
     (ln_e) => {
         fn ln_e(&self, b: usize) -> Option<&[T; NP]> {
@@ -153,6 +172,14 @@ macro_rules! delegate {
             self.inner.novelty_b_mut(b)
         }
     };
+    (inductive) => {
+        fn inductive_costs(&self, b: usize, q0: &Belief<T, S>) -> Option<InductiveCosts<T, S>> {
+            self.inner.inductive_costs(b, q0)
+        }
+        fn refresh_inductive(&mut self, b: usize, model: &Model<T, S>) {
+            self.inner.refresh_inductive(b, model)
+        }
+    };
 }
 
 impl<T, S, H, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -172,6 +199,7 @@ where
     delegate!(novelty_a_mut);
     delegate!(novelty_b);
     delegate!(novelty_b_mut);
+    delegate!(inductive);
 }
 
 impl<T, S, C, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -191,6 +219,7 @@ where
     delegate!(novelty_a_mut);
     delegate!(novelty_b);
     delegate!(novelty_b_mut);
+    delegate!(inductive);
 }
 
 impl<T, S, C, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -210,6 +239,7 @@ where
     delegate!(novelty_a_mut);
     delegate!(novelty_b);
     delegate!(novelty_b_mut);
+    delegate!(inductive);
 }
 
 impl<T, S, D, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -229,6 +259,7 @@ where
     delegate!(novelty_a_mut);
     delegate!(novelty_b);
     delegate!(novelty_b_mut);
+    delegate!(inductive);
 }
 
 impl<T, S, N, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -250,6 +281,7 @@ where
     delegate!(initial_prior);
     delegate!(novelty_b);
     delegate!(novelty_b_mut);
+    delegate!(inductive);
 }
 
 impl<T, S, N, X, const L: usize, const NP: usize, const B: usize> Extras<T, S, L, NP, B>
@@ -271,4 +303,28 @@ where
     delegate!(initial_prior);
     delegate!(novelty_a);
     delegate!(novelty_a_mut);
+    delegate!(inductive);
+}
+
+impl<T, S, N, X, const K: usize, const L: usize, const NP: usize, const B: usize>
+    Extras<T, S, L, NP, B> for WithInductive<N, X, K>
+where
+    T: Real,
+    S: Spec,
+    N: Batched<InductiveMatrices<T, S, K>, B>,
+    X: Extras<T, S, L, NP, B>,
+{
+    fn inductive_costs(&self, b: usize, q0: &Belief<T, S>) -> Option<InductiveCosts<T, S>> {
+        Some(self.i.get(b).costs(q0))
+    }
+    fn refresh_inductive(&mut self, b: usize, model: &Model<T, S>) {
+        self.i.get_mut(b).regenerate(model);
+    }
+    delegate!(ln_e);
+    delegate!(preferences);
+    delegate!(initial_prior);
+    delegate!(novelty_a);
+    delegate!(novelty_a_mut);
+    delegate!(novelty_b);
+    delegate!(novelty_b_mut);
 }

@@ -45,8 +45,8 @@ use rand::Rng;
 
 pub use config::Config;
 pub use extras::{
-    Extras, Habits, InitialPriors, LnHabits, Plain, Preferences, StepPreferences, WithNoveltyA,
-    WithNoveltyB,
+    Extras, Habits, InitialPriors, LnHabits, Plain, Preferences, StepPreferences, WithInductive,
+    WithNoveltyA, WithNoveltyB,
 };
 
 use crate::batch::{Batched, PerAgent, Shared};
@@ -59,6 +59,7 @@ use crate::model::{
     check_observation,
     validate::{self, Column},
 };
+use crate::plan::inductive::{Inductive, InductiveMatrices};
 use crate::plan::{self, Efe, EfeTerms, Policies, PolicySet, Terms};
 use crate::spec::{self, Flat, IndexArray, ModalityList, Spec};
 use crate::types::{FactorInputOf, OutcomesInputOf};
@@ -418,6 +419,81 @@ where
         self.map_extras(|inner| WithNoveltyB { w, inner })
     }
 
+    /// Adds inductive inference (pymdp's `use_inductive=True` with goals `H`): the matrices
+    /// `I` (depth `K`, pymdp's `inductive_depth`) are computed from agent 0's model (the
+    /// model, when it is shared) and shared by the batch, and every policy's `neg_efe` gains
+    /// the inductive value of each planning step ([`plan::inductive`]). Learning `B`
+    /// ([`infer_parameters`](Self::infer_parameters), [`learn_step`](Self::learn_step),
+    /// [`set_parameters`](Self::set_parameters)) recomputes `I`; after changing `B` through
+    /// [`model_mut`](Self::model_mut), call [`refresh_inductive`](Self::refresh_inductive).
+    ///
+    /// `h` holds one 0/1 vector per factor (all zero for a factor without goals).
+    ///
+    /// Errors: an entry of `h` that is not 0 or 1, a threshold or ε not finite or not in
+    /// `(0, 1]`, a factor with goals whose transition depends on other factors.
+    ///
+    /// ```
+    /// actinf::model! {
+    ///     pub Line { factors { Pos: 3 controlled_by 2 } modalities { Seen: 3 depends_on [Pos] } }
+    /// }
+    /// use actinf::{Agent, Model, config::Config, list, plan::inductive::Inductive};
+    ///
+    /// // Action 0 stays, action 1 moves right; nothing is preferred (C = 0).
+    /// let b = core::array::from_fn(|next| core::array::from_fn(|prev: usize| {
+    ///     [f64::from(next == prev), f64::from(next == (prev + 1).min(2))]
+    /// }));
+    /// let eye = core::array::from_fn(|o| core::array::from_fn(|s| f64::from(o == s)));
+    /// let model = Model::<f64, Line>::new(&list![eye], &list![b], &list![[0.0; 3]], &list![[1.0, 0.0, 0.0]])?;
+    /// let agent = Agent::<f64, Line, 1, 2>::new(model, Config::default())?
+    ///     .with_inductive(&list![[0.0, 0.0, 1.0]], Inductive::<f64, 3>::new())?; // goal: the right end
+    /// let (q_pi, _) = agent.infer_policies(&agent.initial_prior())?;
+    /// assert!(q_pi[0][1] > 0.99); // moving towards the goal
+    /// // A goal that is not 0/1 is an error.
+    /// assert!(agent.clone().with_inductive(&list![[0.0, 0.5, 1.0]], Inductive::<f64, 3>::new()).is_err());
+    /// # Ok::<(), actinf::Error>(())
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn with_inductive<const K: usize>(
+        self,
+        h: &FactorInputOf<T, S>,
+        params: Inductive<T, K>,
+    ) -> Result<
+        Agent<
+            T,
+            S,
+            L,
+            NP,
+            B,
+            M,
+            C,
+            WithInductive<Shared<InductiveMatrices<T, S, K>>, X, K>,
+            Pol,
+            I,
+        >,
+        Error,
+    > {
+        let i = InductiveMatrices::new(self.models.get(0), h, params)?;
+        Ok(self.with_inductive_matrices(Shared(i)))
+    }
+
+    /// Adds inductive inference from matrices built with [`InductiveMatrices::new`], shared or
+    /// per agent (e.g. [`PerAgent`] for agents whose `B` differ).
+    pub fn with_inductive_matrices<const K: usize, N: Batched<InductiveMatrices<T, S, K>, B>>(
+        self,
+        i: N,
+    ) -> Agent<T, S, L, NP, B, M, C, WithInductive<N, X, K>, Pol, I> {
+        self.map_extras(|inner| WithInductive { i, inner })
+    }
+
+    /// Recomputes agent `b`'s inductive matrices `I` from its current `B` (for a shared
+    /// component: the one of the batch); nothing without inductive inference.
+    ///
+    /// # Panics
+    /// If `b >= B` and the models or matrices are per agent.
+    pub fn refresh_inductive(&mut self, b: usize) {
+        self.extras.refresh_inductive(b, self.models.get(b));
+    }
+
     /// Agent `b`'s model.
     ///
     /// # Panics
@@ -562,8 +638,11 @@ where
             .as_mut_slice()
             .try_into()
             .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
-        self.efe(b, self.terms(b))
-            .neg_efe_into(&self.policies, qs, g);
+        let efe = self.efe(b, self.terms(b));
+        match self.extras.inductive_costs(b, qs) {
+            None => efe.neg_efe_into(&self.policies, qs, g),
+            Some(ic) => efe.neg_efe_inductive_into(&self.policies, qs, Some(&ic), g),
+        }
         plan::policy_posterior_into(
             neg_efe.as_slice(),
             self.configs.get(b).gamma,
@@ -574,14 +653,20 @@ where
     }
 
     /// Agent `b`'s per-policy, per-step EFE terms from beliefs `q` (every term computed,
-    /// whatever the flags; novelty terms are zero without novelty weights). For diagnostics.
+    /// whatever the flags; novelty and inductive terms are zero without novelty weights or
+    /// inductive inference). For diagnostics.
     ///
     /// # Panics
     /// If `b >= B` and the parameters are per agent.
     pub fn efe_terms(&self, b: usize, q: &Belief<T, S>) -> [[EfeTerms<T>; L]; NP] {
         let mut out = [[EfeTerms::ZERO; L]; NP];
-        self.efe(b, Terms::ALL)
-            .for_each_policy(&self.policies, q, |k, terms| out[k] = *terms);
+        let ic = self.extras.inductive_costs(b, q);
+        self.efe(b, Terms::ALL).for_each_policy_inductive(
+            &self.policies,
+            q,
+            ic.as_ref(),
+            |k, terms| out[k] = *terms,
+        );
         out
     }
 
@@ -924,6 +1009,7 @@ where
             if let Some(w) = self.extras.novelty_b_mut(b) {
                 *w = pb.novelty(rule.novelty);
             }
+            self.extras.refresh_inductive(b, self.models.get(b));
         }
         Ok(())
     }
@@ -963,6 +1049,7 @@ where
             if let Some(w) = self.extras.novelty_b_mut(b) {
                 *w = pb.novelty(rule.novelty);
             }
+            self.extras.refresh_inductive(b, self.models.get(b));
         }
         Ok(())
     }
@@ -994,6 +1081,7 @@ where
             if let Some(w) = self.extras.novelty_b_mut(b) {
                 *w = pb.novelty(rule.novelty);
             }
+            self.extras.refresh_inductive(b, self.models.get(b));
         }
         if let Some(pd) = pd {
             learn::expected_d(pd, self.models.get_mut(b), rule.zeros)?;

@@ -49,6 +49,8 @@ pub enum Tensor {
     /// `name` says which (`q` posterior, `p` prior, `r` reduced prior, `s` reduced posterior,
     /// `F` evidence changes) and `index` the column.
     Reduction,
+    /// Goal states `H[f]` of inductive inference (0/1 per state).
+    H,
 }
 
 impl Tensor {
@@ -70,6 +72,7 @@ impl Tensor {
             Tensor::Hyperparameter => "hyperparameter",
             Tensor::Window => "window",
             Tensor::Reduction => "model reduction",
+            Tensor::H => "H",
         }
     }
 
@@ -193,6 +196,14 @@ pub enum Problem {
     ActionExpected,
     /// A window got an action before any observation, or two actions in a row.
     ObservationExpected,
+    /// An indicator (a goal of inductive inference) is neither 0 nor 1.
+    NotBinary {
+        /// The value given.
+        value: f64,
+    },
+    /// Inductive inference needs the transition of a factor with goals to depend on that
+    /// factor alone (pymdp's `I` assumes `B_dependencies[f] == [f]`).
+    NotFactorLocal,
 }
 
 /// An invalid tensor or input, with enough context to find it.
@@ -333,6 +344,13 @@ impl fmt::Display for Error {
             Problem::ObservationExpected => {
                 f.write_str(": an action must follow an observation (one action per observation)")
             }
+            Problem::NotBinary { value } => {
+                write!(f, ": entry {} is neither 0 nor 1 ({value})", self.entry)
+            }
+            Problem::NotFactorLocal => f.write_str(
+                ": depends on other factors, but inductive inference needs the transition of a \
+                 factor with goals to depend on that factor alone",
+            ),
         }
     }
 }

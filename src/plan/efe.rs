@@ -9,7 +9,10 @@
 //! * parameter information gain from `pA` (`nA_t = Σ_m qo_m · W_A q_{t+1}`) and `pB`
 //!   (`nB_t = Σ_f q_{t+1,f} · W_B[u] q_t`, parents *before* the step), both ≤ 0;
 //!
-//! and `neg_efe(π) = Σ_t [U_t + IG_t − nA_t − nB_t]` with each term behind its flag. Then
+//! * the inductive value `V_t` of `q_{t+1}` (when inductive costs are given, see
+//!   [`inductive`](super::inductive); anchored to `q_0`);
+//!
+//! and `neg_efe(π) = Σ_t [U_t + IG_t − nA_t − nB_t + V_t]` with each term behind its flag. Then
 //! `q_π = softmax(γ · neg_efe + ln max(E, MINVAL))`.
 //!
 //! # What is not recomputed
@@ -33,6 +36,7 @@
 use crate::infer::prior::predict_factor;
 use crate::maths::{self, Real};
 use crate::model::{Belief, Model, NoveltyA, NoveltyB};
+use crate::plan::inductive::InductiveCosts;
 use crate::plan::policy::{PolicySet, decode};
 use crate::spec::{self, Flat, Spec};
 
@@ -47,6 +51,9 @@ pub struct EfeTerms<T> {
     pub neg_pa_info_gain: T,
     /// `Σ_f q' · W_B q` (≤ 0): minus the novelty of `B`.
     pub neg_pb_info_gain: T,
+    /// The inductive value (≤ 0; pymdp's `calc_inductive_value_t`, zero without inductive
+    /// inference).
+    pub inductive: T,
 }
 
 impl<T: Real> EfeTerms<T> {
@@ -56,15 +63,17 @@ impl<T: Real> EfeTerms<T> {
         states_info_gain: T::ZERO,
         neg_pa_info_gain: T::ZERO,
         neg_pb_info_gain: T::ZERO,
+        inductive: T::ZERO,
     };
     /// All terms zero.
     pub fn zero() -> Self {
         Self::ZERO
     }
-    /// `utility + states_info_gain − neg_pa_info_gain − neg_pb_info_gain`.
+    /// `utility + states_info_gain − neg_pa_info_gain − neg_pb_info_gain + inductive`.
     #[inline]
     pub fn neg_efe(&self) -> T {
         self.utility + self.states_info_gain - self.neg_pa_info_gain - self.neg_pb_info_gain
+            + self.inductive
     }
 
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -73,6 +82,7 @@ impl<T: Real> EfeTerms<T> {
         self.states_info_gain += o.states_info_gain;
         self.neg_pa_info_gain += o.neg_pa_info_gain;
         self.neg_pb_info_gain += o.neg_pb_info_gain;
+        self.inductive += o.inductive;
     }
 }
 
@@ -484,6 +494,19 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
         &self,
         policies: &P,
         q0: &Belief<T, S>,
+        emit: impl FnMut(usize, &[EfeTerms<T>; L]),
+    ) {
+        self.for_each_policy_inductive(policies, q0, None, emit);
+    }
+
+    /// [`for_each_policy`](Self::for_each_policy), adding the inductive value of every step
+    /// when `inductive` is given: the costs must have been made from the same `q0`
+    /// ([`InductiveMatrices::costs`](super::inductive::InductiveMatrices::costs)).
+    pub fn for_each_policy_inductive<P: PolicySet<S, L, NP>, const NP: usize>(
+        &self,
+        policies: &P,
+        q0: &Belief<T, S>,
+        inductive: Option<&InductiveCosts<T, S>>,
         mut emit: impl FnMut(usize, &[EfeTerms<T>; L]),
     ) {
         let mut sc = Scratch::<T, S>::ZERO;
@@ -520,6 +543,9 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
                 let (before, rest) = states.split_at_mut(t);
                 let q = if t == 0 { q0 } else { &before[t - 1] };
                 terms[t] = self.walk_step(t, &action, q, &mut rest[0], &fx, &mut sc);
+                if let Some(ic) = inductive {
+                    terms[t].inductive = ic.value(&rest[0]);
+                }
             }
             emit(k, &terms);
             if P::FULL {
@@ -544,7 +570,20 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
         q0: &Belief<T, S>,
         out: &mut [T; NP],
     ) {
-        self.for_each_policy(policies, q0, |k, terms| {
+        self.neg_efe_inductive_into(policies, q0, None, out);
+    }
+
+    /// [`neg_efe_into`](Self::neg_efe_into) with the inductive value of every step added
+    /// when `inductive` is given (made from the same `q0`, see
+    /// [`for_each_policy_inductive`](Self::for_each_policy_inductive)).
+    pub fn neg_efe_inductive_into<P: PolicySet<S, L, NP>, const NP: usize>(
+        &self,
+        policies: &P,
+        q0: &Belief<T, S>,
+        inductive: Option<&InductiveCosts<T, S>>,
+        out: &mut [T; NP],
+    ) {
+        self.for_each_policy_inductive(policies, q0, inductive, |k, terms| {
             out[k] = terms.iter().fold(T::ZERO, |acc, t| acc + t.neg_efe());
         });
     }

@@ -8,6 +8,7 @@
 
 pub mod backward;
 pub mod efe;
+pub mod inductive;
 pub mod policy;
 pub mod select;
 
