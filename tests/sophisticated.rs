@@ -2,10 +2,12 @@
 //! (`tests/fixtures/si_single_cue_h2.json`, float32), more actions than the branching limit
 //! against a brute-force recursion, a full tree, the qualitative cue test, bad configurations.
 
+#![allow(clippy::needless_range_loop)]
+
+use actinf::control::{Efe, Terms};
+use actinf::inference::{Window, infer_states, update_empirical_prior};
 use actinf::plan::sophisticated::{self, NodeKind, SiConfig, Sophisticated, Tree};
 use actinf::rollout::Planner;
-use actinf::inference::{Window, infer_states, update_empirical_prior};
-use actinf::control::{Efe, Terms};
 use actinf::{Agent, Belief, Beliefs, Config, Model, Problem, Tensor};
 use nalgebra::SVector;
 use rand::SeedableRng;
@@ -97,9 +99,23 @@ fn fixture_q_pi_and_tree() {
     for n in nodes {
         let i = n["idx"].as_u64().unwrap() as usize;
         let node = tree.node(i);
-        assert_eq!(node.horizon as u64, n["horizon"].as_u64().unwrap(), "node {i}");
-        let pol: Vec<i64> = n["policy"].as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect();
-        let obs: Vec<i64> = n["observation"].as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect();
+        assert_eq!(
+            node.horizon as u64,
+            n["horizon"].as_u64().unwrap(),
+            "node {i}"
+        );
+        let pol: Vec<i64> = n["policy"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .collect();
+        let obs: Vec<i64> = n["observation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .collect();
         match node.kind {
             NodeKind::Policy(k) => assert_eq!(pol, vec![ACTIONS[k][0] as i64, 0], "node {i}"),
             NodeKind::Observation(o) => {
@@ -108,10 +124,25 @@ fn fixture_q_pi_and_tree() {
             }
             NodeKind::Free => panic!("node {i} is free"),
         }
-        close(node.neg_efe as f64, n["neg_efe"].as_f64().unwrap(), 1e-5, &format!("node {i} neg_efe"));
-        let children: Vec<u32> = n["children"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect();
+        close(
+            node.neg_efe as f64,
+            n["neg_efe"].as_f64().unwrap(),
+            1e-5,
+            &format!("node {i} neg_efe"),
+        );
+        let children: Vec<u32> = n["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap() as u32)
+            .collect();
         assert_eq!(node.children(), &children[..], "node {i} children");
-        let probs: Vec<f64> = n["children_probs"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let probs: Vec<f64> = n["children_probs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
         for (j, (&g, &w)) in node.children_probs().iter().zip(&probs).enumerate() {
             if w.abs() < 1e-12 {
                 assert!((g as f64).abs() < 1e-12, "node {i} prob {j}: {g} vs {w}");
@@ -126,7 +157,12 @@ fn fixture_q_pi_and_tree() {
         }
     }
     // Root values: G(a) + Σ_o p(o) value(o), and the root's own value.
-    close(tree.node(0).neg_efe as f64, nodes[0]["neg_efe"].as_f64().unwrap(), 1e-5, "root");
+    close(
+        tree.node(0).neg_efe as f64,
+        nodes[0]["neg_efe"].as_f64().unwrap(),
+        1e-5,
+        "root",
+    );
     for k in 0..4 {
         let c = tree.node(0).children()[k] as usize;
         let pn = tree.node(c);
@@ -199,7 +235,14 @@ fn brute(
 ) -> (f64, Vec<f64>, Vec<f64>) {
     let np = MOVES.len();
     let pen = -cfg.prune_penalty;
-    let efe = Efe::<f64, Small, 1>::new(model, Terms { utility: true, states_info_gain: true, param_info_gain: false });
+    let efe = Efe::<f64, Small, 1>::new(
+        model,
+        Terms {
+            utility: true,
+            states_info_gain: true,
+            param_info_gain: false,
+        },
+    );
     let mut g = vec![0.0; np];
     let mut nexts = vec![];
     for k in 0..np {
@@ -214,19 +257,31 @@ fn brute(
     qf.iter_mut().for_each(|x| *x = (*x - m).exp() / z);
     let mut order: Vec<usize> = (0..np).collect();
     order.sort_by(|&a, &b| qf[b].partial_cmp(&qf[a]).unwrap()); // stable: ties keep index order
-    let kept: Vec<usize> = order.into_iter().filter(|&k| qf[k] > cfg.policy_prune_threshold).take(mb).collect();
+    let kept: Vec<usize> = order
+        .into_iter()
+        .filter(|&k| qf[k] > cfg.policy_prune_threshold)
+        .take(mb)
+        .collect();
     let mut values = vec![pen; np];
     for &k in &kept {
         // Predicted outcomes per modality (A is stored a column per joint parent state),
         // top-k, renormalised, last modality fastest.
         let next = &nexts[k];
-        let view: Vec<f64> = (0..3).map(|o| (0..3).map(|s| model.likelihood(0)[s * 3 + o] * next.factor(0)[s]).sum()).collect();
+        let view: Vec<f64> = (0..3)
+            .map(|o| {
+                (0..3)
+                    .map(|s| model.likelihood(0)[s * 3 + o] * next.factor(0)[s])
+                    .sum()
+            })
+            .collect();
         let hint: Vec<f64> = (0..2)
             .map(|o| {
                 let mut t = 0.0;
                 for s in 0..3 {
                     for c in 0..2 {
-                        t += model.likelihood(1)[(s * 2 + c) * 2 + o] * next.factor(0)[s] * next.factor(1)[c];
+                        t += model.likelihood(1)[(s * 2 + c) * 2 + o]
+                            * next.factor(0)[s]
+                            * next.factor(1)[c];
                     }
                 }
                 t
@@ -249,7 +304,11 @@ fn brute(
                 }
                 n += 1;
                 let post = infer_states(model, &[o0, o1], next, 16).unwrap();
-                let v = if d + 1 < cfg.horizon { brute(model, &post, d + 1, cfg, mb).0 } else { 0.0 };
+                let v = if d + 1 < cfg.horizon {
+                    brute(model, &post, d + 1, cfg, mb).0
+                } else {
+                    0.0
+                };
                 acc += v * p;
             }
         }
@@ -261,7 +320,8 @@ fn brute(
     let ep = (pen * cfg.gamma - m).exp();
     let z: f64 = x.iter().map(|v| (v - m).exp()).sum::<f64>() + ep * extra as f64;
     let q: Vec<f64> = x.iter().map(|v| (v - m).exp() / z).collect();
-    let value = q.iter().zip(&values).map(|(a, b)| a * b).sum::<f64>() + extra as f64 * ep / z * pen;
+    let value =
+        q.iter().zip(&values).map(|(a, b)| a * b).sum::<f64>() + extra as f64 * ep / z * pen;
     (value, q, values)
 }
 
@@ -289,14 +349,22 @@ fn more_actions_than_branching_matches_brute_force() {
         close(r.neg_efe[k], values[k], 1e-12, &format!("neg_efe[{k}]"));
     }
     close(tree.node(0).neg_efe, v, 1e-12, "root value");
-    assert!(values.iter().any(|&x| x == -512.0), "one action is pruned at the root");
+    assert!(
+        values.iter().any(|&x| x == -512.0),
+        "one action is pruned at the root"
+    );
     // Branching ≥ actions (pymdp's case, with its empty slots), also against brute force.
     let mut tree = Box::new(Tree::<f64, Small, 4096, 4>::new());
     let r = sophisticated::plan(&model, &root, &MOVES, &cfg, &mut tree).unwrap();
     let (_, q, values) = brute(&model, &root, 0, &cfg, 4);
     for k in 0..3 {
         close(r.q_pi[k], q[k], 1e-12, &format!("q_pi[{k}] (MB 4)"));
-        close(r.neg_efe[k], values[k], 1e-12, &format!("neg_efe[{k}] (MB 4)"));
+        close(
+            r.neg_efe[k],
+            values[k],
+            1e-12,
+            &format!("neg_efe[{k}] (MB 4)"),
+        );
     }
 }
 
@@ -324,7 +392,7 @@ fn full_tree_returns_the_best_plan_found() {
     assert!(r.full && r.depth == 1 && r.nodes <= 6);
     close(r.q_pi.iter().sum(), 1.0, 1e-12, "q sums to 1");
     let expanded = r.neg_efe.iter().filter(|&&v| v != -512.0).count();
-    assert!(expanded >= 1 && expanded < 3, "{:?}", r.neg_efe);
+    assert!((1..3).contains(&expanded), "{:?}", r.neg_efe);
     let best = actinf::maths::argmax(&r.q_pi);
     assert!(r.neg_efe[best] > -512.0);
     // A single-node tree: nothing fits, every action is pruned (uniform q), no panic.
@@ -345,8 +413,19 @@ fn costly_cue_is_visited_by_si_but_not_by_vanilla_efe() {
     let mut si = Sophisticated::new(fixture_config(&fx), &mut tree);
     let windows = [Window::<f32, Cue, 2>::new(d)];
     let (mut q, mut g) = ([SVector::zeros()], [SVector::zeros()]);
-    si.plan(&agent, &windows, &mut q, &mut g, &mut rand::rngs::SmallRng::seed_from_u64(0)).unwrap();
-    assert_eq!(actinf::maths::argmax(q[0].as_slice()), 3, "SI goes to the cue: {q:?}");
+    si.plan(
+        &agent,
+        &windows,
+        &mut q,
+        &mut g,
+        &mut rand::rngs::SmallRng::seed_from_u64(0),
+    )
+    .unwrap();
+    assert_eq!(
+        actinf::maths::argmax(q[0].as_slice()),
+        3,
+        "SI goes to the cue: {q:?}"
+    );
     let want = data(&fx["outputs"]["q_pi"]);
     for k in 0..4 {
         close(q[0][k] as f64, want[k], 1e-5, "planner q_pi");
@@ -367,12 +446,23 @@ fn bad_inputs_are_typed_errors() {
     let model = small_model();
     let root = Belief::from_slice(&[1.0, 0.0, 0.0, 0.5, 0.5]).unwrap();
     let mut tree = Tree::<f64, Small, 64, 4>::new();
-    let cases: [(SiConfig<f64>, &str, fn(&Problem) -> bool); 5] = [
-        (small_config().horizon(0), "horizon", |p| matches!(p, Problem::OutOfRange { .. })),
-        (small_config().topk_obsspace(0), "topk_obsspace", |p| matches!(p, Problem::OutOfRange { .. })),
-        (small_config().gamma(f64::NAN), "gamma", |p| matches!(p, Problem::NotFinite { .. })),
-        (small_config().prune_penalty(-1.0), "prune_penalty", |p| matches!(p, Problem::Negative { .. })),
-        (small_config().kl_threshold(f64::NAN), "kl_threshold", |p| matches!(p, Problem::NotFinite { .. })),
+    type Case = (SiConfig<f64>, &'static str, fn(&Problem) -> bool);
+    let cases: [Case; 5] = [
+        (small_config().horizon(0), "horizon", |p| {
+            matches!(p, Problem::OutOfRange { .. })
+        }),
+        (small_config().topk_obsspace(0), "topk_obsspace", |p| {
+            matches!(p, Problem::OutOfRange { .. })
+        }),
+        (small_config().gamma(f64::NAN), "gamma", |p| {
+            matches!(p, Problem::NotFinite { .. })
+        }),
+        (small_config().prune_penalty(-1.0), "prune_penalty", |p| {
+            matches!(p, Problem::Negative { .. })
+        }),
+        (small_config().kl_threshold(f64::NAN), "kl_threshold", |p| {
+            matches!(p, Problem::NotFinite { .. })
+        }),
     ];
     for (cfg, name, problem) in cases {
         let e = sophisticated::plan(&model, &root, &MOVES, &cfg, &mut tree).unwrap_err();
@@ -381,7 +471,10 @@ fn bad_inputs_are_typed_errors() {
         assert!(problem(&e.problem), "{e}");
     }
     let e = sophisticated::plan(&model, &root, &[[3, 0]], &small_config(), &mut tree).unwrap_err();
-    assert_eq!((e.tensor, e.problem), (Tensor::B, Problem::OutOfRange { value: 3, len: 3 }));
+    assert_eq!(
+        (e.tensor, e.problem),
+        (Tensor::B, Problem::OutOfRange { value: 3, len: 3 })
+    );
     let mut bad = root;
     bad.as_mut_slice()[0] = -1.0;
     let e = sophisticated::plan(&model, &bad, &MOVES, &small_config(), &mut tree).unwrap_err();
@@ -395,4 +488,3 @@ fn tree_sizes_in_module_docs() {
     assert_eq!(core::mem::size_of::<Tree<f64, Cue, 512, 4>>(), 69_648);
     assert_eq!(core::mem::size_of::<Tree<f64, Small, 4096, 2>>(), 426_000);
 }
-

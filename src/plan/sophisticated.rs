@@ -62,7 +62,7 @@
 //! }
 //! let model = Model::<f64, Lamp>::new(
 //!     &list![[[1.0, 0.0], [0.0, 1.0]]],
-//!     &list![[[[1.0, 1.0], [0.0, 0.0]], [[0.0, 0.0], [1.0, 1.0]]]], // action u sets state u
+//!     &list![[[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]], // action u sets state u
 //!     &list![[0.0, 2.0]],                                          // prefers seeing "on"
 //!     &list![[0.5, 0.5]],
 //! )?;
@@ -206,7 +206,10 @@ impl<T: Real> SiConfig<T> {
         if self.topk_obsspace == 0 {
             return bad(1, "topk_obsspace", Problem::OutOfRange { value: 0, len: 0 });
         }
-        for (i, name, v) in [(2, "gamma", self.gamma), (3, "prune_penalty", self.prune_penalty)] {
+        for (i, name, v) in [
+            (2, "gamma", self.gamma),
+            (3, "prune_penalty", self.prune_penalty),
+        ] {
             if !v.is_finite() {
                 return bad(i, name, Problem::NotFinite { value: v.as_f64() });
             }
@@ -216,12 +219,16 @@ impl<T: Real> SiConfig<T> {
         }
         for (i, name, v) in [
             (4, "policy_prune_threshold", self.policy_prune_threshold),
-            (5, "observation_prune_threshold", self.observation_prune_threshold),
+            (
+                5,
+                "observation_prune_threshold",
+                self.observation_prune_threshold,
+            ),
             (6, "entropy_stop_threshold", self.entropy_stop_threshold),
             (7, "efe_stop_threshold", self.efe_stop_threshold),
             (8, "kl_threshold", self.kl_threshold),
         ] {
-            if v != v {
+            if v.as_f64().is_nan() {
                 return bad(i, name, Problem::NotFinite { value: v.as_f64() });
             }
         }
@@ -343,8 +350,14 @@ impl<T: Real, S: Spec, const N: usize, const MB: usize> Default for Tree<T, S, N
 
 impl<T: Real, S: Spec, const N: usize, const MB: usize> Tree<T, S, N, MB> {
     const CHECK: () = {
-        assert!(N >= 1, "a sophisticated-inference tree needs at least one node (the root)");
-        assert!(MB >= 1, "a sophisticated-inference tree needs a branching of at least 1");
+        assert!(
+            N >= 1,
+            "a sophisticated-inference tree needs at least one node (the root)"
+        );
+        assert!(
+            MB >= 1,
+            "a sophisticated-inference tree needs a branching of at least 1"
+        );
         assert!(N < u32::MAX as usize, "too many tree nodes");
     };
 
@@ -570,11 +583,7 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
             q.joint(&info.parents, joint.as_mut());
             let w = &joint.as_ref()[..info.parents.joint];
-            maths::mix_columns(
-                self.model.likelihood(m),
-                w,
-                &mut qo.as_mut()[info.range()],
-            );
+            maths::mix_columns(self.model.likelihood(m), w, &mut qo.as_mut()[info.range()]);
         }
     }
 
@@ -975,8 +984,15 @@ impl<'t, T: Real, S: Spec, const N: usize, const MB: usize> Sophisticated<'t, T,
     }
 }
 
-impl<T: Real, S: Spec, const N: usize, const MB: usize, const NP: usize, const B: usize, const H: usize>
-    Planner<T, S, NP, B, H> for Sophisticated<'_, T, S, N, MB>
+impl<
+    T: Real,
+    S: Spec,
+    const N: usize,
+    const MB: usize,
+    const NP: usize,
+    const B: usize,
+    const H: usize,
+> Planner<T, S, NP, B, H> for Sophisticated<'_, T, S, N, MB>
 where
     Const<H>: Horizon,
 {
