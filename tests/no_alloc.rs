@@ -458,3 +458,31 @@ fn backward_induction_does_not_allocate() {
     assert!(neg_efe.iter().all(|x| x.is_finite()));
     black_box(&neg_efe);
 }
+
+/// One sophisticated-inference planning step (through the loop's planner trait) allocates
+/// nothing: the tree is preallocated (boxed before counting).
+#[test]
+fn sophisticated_step_does_not_allocate() {
+    use actinf::envs::tmaze::{self, TMaze};
+    use actinf::inference::Window;
+    use actinf::plan::sophisticated::{SiConfig, Sophisticated, Tree};
+    use actinf::rollout::Planner;
+    use nalgebra::SVector;
+
+    let model = tmaze::model::<f64>(tmaze::TMazeParams::default()).unwrap();
+    let d = *model.d();
+    let agent = Agent::<f64, TMaze, 1, 5>::new(model, Config::default()).unwrap();
+    let mut tree = Box::new(Tree::<f64, TMaze, 1024, 8>::new());
+    let windows = [Window::<f64, TMaze, 2>::new(d)];
+    let mut q = [SVector::<f64, 5>::zeros()];
+    let mut g = [SVector::<f64, 5>::zeros()];
+    let mut rng = SmallRng::seed_from_u64(1);
+    let mut si = Sophisticated::new(SiConfig::default().horizon(2).gamma(4.0), &mut tree);
+    let n = allocations_during(|| {
+        si.plan(&agent, &windows, &mut q, &mut g, &mut rng).unwrap();
+    });
+    assert_eq!(n, 0, "one SI planning step allocated {n} times");
+    assert!((q[0].sum() - 1.0).abs() < 1e-9);
+    assert!(si.last.unwrap().1 > 1, "the tree grew");
+    black_box(&q);
+}

@@ -11,6 +11,7 @@ pub mod efe;
 pub mod inductive;
 pub mod policy;
 pub mod select;
+pub mod sophisticated;
 
 pub use efe::{Efe, EfeTerms, Terms, policy_posterior_into};
 pub use policy::{ActionIndex, CustomPolicies, Policies, PolicySet, decode, encode};
