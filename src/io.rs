@@ -37,7 +37,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::Real;
-use crate::model::{DirichletA, DirichletB, Model};
+use crate::model::{DirichletA, DirichletB, DirichletD, Model};
 use crate::spec::{self, Spec};
 
 /// A tensor read from nested lists: its shape and its entries in C order.
@@ -424,6 +424,20 @@ impl PymdpModel {
             Some(pb) => {
                 let flat = self.b_flat::<T, S>(pb, Tensor::PB)?;
                 DirichletB::from_pymdp_slice(&flat).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// `pD`, if the file has it (shapes checked, values validated as concentrations).
+    pub fn dirichlet_d<T: Real, S: Spec>(&self) -> Result<Option<DirichletD<T, S>>, Error> {
+        match &self.pd {
+            Some(pd) => {
+                let fs = spec::factors::<S>();
+                let flat: Vec<T> = concat(pd, fs.len(), Tensor::PD, |f| {
+                    (alloc::vec![fs[f].states], fs[f].name)
+                })?;
+                DirichletD::from_slice(&flat).map(Some)
             }
             None => Ok(None),
         }
