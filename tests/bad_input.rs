@@ -9,8 +9,8 @@ use actinf::envs::{Env, ModelEnv};
 use actinf::learn::{self, Forgetting, Learning};
 use actinf::rollout::{InferPolicies, Workspace};
 use actinf::{
-    Agent, Belief, Categorical, Config, DirichletA, DirichletB, DirichletD, Error, Model, Problem,
-    Tensor, list,
+    Agent, Belief, Categorical, Config, DirichletA, DirichletB, DirichletD, Error, Model, Tensor,
+    list,
 };
 use rand::{SeedableRng, rngs::SmallRng};
 
