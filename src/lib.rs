@@ -66,6 +66,7 @@ pub mod envs;
 pub mod infer;
 #[cfg(feature = "serde")]
 pub mod io;
+pub mod konst;
 pub mod learn;
 mod macros;
 pub mod maths;
