@@ -12,7 +12,7 @@
 //! `static`s, of `f32` or `f64`.
 //!
 //! The checks are those of [`Model::new`](crate::Model::new), with the same tolerance
-//! ([`NORMALISATION_TOLERANCE`](crate::NORMALISATION_TOLERANCE), sums taken in `f64`): every
+//! ([`NORMALISATION_TOLERANCE`], sums taken in `f64`): every
 //! column of `A[m]` and `B[f]` and every `D[f]` is finite, non-negative and sums to 1; `C[m]` is
 //! finite; and each tensor has the shape the spec gives it. The runtime model is then built
 //! from the same constants with [`Model::new`](crate::Model::new) or, without a stack copy,

@@ -188,7 +188,7 @@ fn f32_columns_are_summed_in_f64() {
     const NEG: Result<(), (Option<usize>, Problem)> = distribution_f32(&[1.5, -0.5]);
     const INF: Result<(), (usize, Problem)> = finite_f32(&[0.0, f32::NEG_INFINITY]);
     const FINITE: bool = finite_f64(&[-3.0, 1.0e300]).is_ok();
-    assert!(OK && !OFF && FINITE);
+    const { assert!(OK && !OFF && FINITE) };
     assert_eq!(NEG, Err((Some(1), Problem::Negative { value: -0.5 })));
     assert_eq!(
         INF,
@@ -246,5 +246,32 @@ fn messages_name_tensor_factor_and_column() {
         message(|| check_a::<Maze>(1, "A_R", Nested(&[[0.5f64, 0.5], [0.5, 0.5]]).entries())),
         "A[1] (modality \"Reward\"): has shape [2, 2], the model needs [2, 3, 2] \
          (outcomes, Location, Context), in `A_R`"
+    );
+}
+
+#[test]
+fn lists_of_the_wrong_length_are_named() {
+    use actinf::konst::{Entries, check_model};
+    const NONE: [Entries<'static>; 16] = [Entries::ABSENT; 16];
+    // One modality short (a hand-typed tuple instead of `LikelihoodInputOf`).
+    let short = (A_PLACE, ());
+    let a = actinf::__konst_walk!(short; [] [] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+        16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    let c = actinf::__konst_walk!(C; [] [] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+        16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    assert_eq!(
+        message(move || check_model::<Maze>(["short", "B", "C", "D"], &a, &NONE, &c, &NONE)),
+        "A[1] (modality \"Reward\"): missing (the list is shorter than the model's \
+         modalities), in `short`"
+    );
+    // One factor too many.
+    let long = (D_LOCATION, (D_CONTEXT, ([1.0f64], ())));
+    let b = actinf::__konst_walk!(B; [] [] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+    let d = actinf::__konst_walk!(long; [] [] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+    let a = actinf::__konst_walk!(A; [] [] 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+        16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    assert_eq!(
+        message(move || check_model::<Maze>(["A", "B", "C", "long"], &a, &b, &c, &d)),
+        "D: the list has more than 2 entries, one per factor, in `long`"
     );
 }
