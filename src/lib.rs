@@ -41,6 +41,7 @@
 //! * [`spec`] — the type-level model description (structure only) and its [`Layout`](spec::Layout);
 //! * [`maths`] — numerical kernels over slices and vectors;
 //! * [`model`](mod@model) — the generative model, Dirichlet priors, beliefs, observations, errors;
+//! * [`konst`] — models written as constants, checked when they compile;
 //! * [`infer`] — state inference (FPI) and the empirical prior;
 //! * [`plan`] — policies, expected free energy, action selection;
 //! * [`agent`] — the batched [`Agent`] and its configuration;
@@ -66,6 +67,7 @@ pub mod envs;
 pub mod infer;
 #[cfg(feature = "serde")]
 pub mod io;
+pub mod konst;
 pub mod learn;
 mod macros;
 pub mod maths;
