@@ -55,7 +55,9 @@ plain_impls!(DirichletA, DirichletB, DirichletD, NoveltyA, NoveltyB);
 
 impl<T: Real, S: Spec> DirichletA<T, S> {
     /// Concentrations from pymdp's layout, checked: finite, non-negative, and every column
-    /// (one outcome distribution) with positive total mass.
+    /// (one outcome distribution) with positive total mass (an all-zero column is
+    /// [`Problem::ZeroConcentration`](crate::error::Problem::ZeroConcentration); a column whose
+    /// sum overflows `T` is [`Problem::NotFinite`](crate::error::Problem::NotFinite)).
     pub fn new(pa: &LikelihoodInputOf<T, S>) -> Result<Self, Error> {
         let mut out = DirichletA::<T, S>(<S::Likelihoods<T> as Flat<T>>::ZERO);
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
@@ -196,7 +198,9 @@ impl<T: Real, S: Spec> DirichletB<T, S> {
 }
 
 impl<T: Real, S: Spec> DirichletD<T, S> {
-    /// Concentrations over the initial states, checked finite and non-negative.
+    /// Concentrations over the initial states, checked finite and non-negative, every
+    /// factor's vector with positive total mass (an all-zero vector is
+    /// [`Problem::ZeroConcentration`](crate::error::Problem::ZeroConcentration)).
     pub fn new(pd: &FactorInputOf<T, S>) -> Result<Self, Error> {
         for f in 0..spec::num_factors::<S>() {
             check_factor_vector::<T, S>(
@@ -210,7 +214,7 @@ impl<T: Real, S: Spec> DirichletD<T, S> {
     }
 
     /// Concentrations from flat data (every factor's vector, one after the other), checked
-    /// finite and non-negative.
+    /// like [`new`](Self::new).
     pub fn from_slice(pd: &[T]) -> Result<Self, Error> {
         let n = spec::layout::<S>().states;
         if pd.len() != n {

@@ -202,7 +202,8 @@ pub(crate) fn check_preference<T: Real, S: Spec>(m: usize, cm: &[T]) -> Result<(
     Ok(())
 }
 
-/// Checks one factor's vector of a prior-like tensor (`D`, `pD`, a belief).
+/// Checks one factor's vector of a prior-like tensor (`D`, `pD`, a belief): `pD` as
+/// concentrations (positive total mass), the others as `normalised` says.
 pub(crate) fn check_factor_vector<T: Real, S: Spec>(
     f: usize,
     x: &[T],
@@ -216,6 +217,8 @@ pub(crate) fn check_factor_vector<T: Real, S: Spec>(
     let col = Column::contiguous(x.len());
     let res = if normalised {
         validate::distribution(x, col)
+    } else if tensor == Tensor::PD {
+        validate::concentration(x, col)
     } else {
         validate::nonnegative(x, col).map_err(|(i, p)| (Some(i), p))
     };

@@ -80,6 +80,12 @@ pub(crate) fn concentration<T: Real>(
     if !s.is_finite() {
         return Err((None, Problem::NotFinite { value: s }));
     }
+    // The column is normalised in `T` (expected values, novelty weights): its sum must not
+    // overflow there either (e.g. `f32` counts near `f32::MAX`).
+    let st = col.iter(data).fold(T::ZERO, |a, x| a + x);
+    if !st.is_finite() {
+        return Err((None, Problem::NotFinite { value: to_f64(st) }));
+    }
     if s <= 0.0 {
         return Err((None, Problem::ZeroConcentration));
     }
