@@ -1,7 +1,8 @@
 //! What a new user ran into (issue #13 item 10).
 
 use actinf::config::Config;
-use actinf::error::Problem;
+use actinf::error::{Problem, Tensor};
+use actinf::nalgebra::SVector;
 use actinf::{Agent, Belief, Beliefs, DirichletA, DirichletB, DirichletD, Model, list};
 
 actinf::model! {
@@ -55,4 +56,43 @@ fn concentration_whose_sum_overflows_is_rejected() {
     assert!(matches!(e.problem, Problem::NotFinite { .. }), "{e}");
     let e = DirichletD::<f32, Coin>::new(&list![[3e38, 3e38]]).unwrap_err();
     assert!(matches!(e.problem, Problem::NotFinite { .. }), "{e}");
+}
+
+#[test]
+fn preferences_near_the_float_limit_are_an_error_not_nan() {
+    let m = coin().with_all_c(&list![[f64::MAX, -f64::MAX]]).unwrap();
+    const NP2: usize = actinf::spec::num_policies::<Coin>(2);
+    let agent = Agent::<f64, Coin, 2, NP2>::new(m, Config::default()).unwrap();
+    let q = Beliefs::splat(Belief::uniform());
+    let e = agent.infer_policies(&q).unwrap_err();
+    assert_eq!(e.tensor, Tensor::NegEfe, "{e}");
+    assert!(matches!(e.problem, Problem::NotFinite { .. }), "{e}");
+    assert!(e.to_string().starts_with("agent 0: neg_efe: entry"), "{e}");
+    let e = agent.efe_terms(0, &Belief::uniform()).unwrap_err();
+    assert_eq!(e.tensor, Tensor::NegEfe, "{e}");
+}
+
+#[test]
+fn nan_beliefs_and_policy_posteriors_are_errors() {
+    let agent = Agent::<f64, Coin, 1, NP>::new(coin(), Config::default()).unwrap();
+    let mut q = Belief::<f64, Coin>::uniform();
+    q.as_mut_slice()[0] = f64::NAN;
+    let e = agent
+        .update_empirical_prior(&[[0]], &Beliefs::splat(q))
+        .unwrap_err();
+    assert_eq!((e.tensor, e.agent), (Tensor::Belief, Some(0)));
+    let e = agent.efe_terms(0, &q).unwrap_err();
+    assert_eq!(e.tensor, Tensor::Belief);
+    let e = agent.infer_policies(&Beliefs::splat(q)).unwrap_err();
+    assert_eq!(e.tensor, Tensor::Belief);
+
+    let mut q_pi = [SVector::<f64, NP>::from_element(0.5)];
+    q_pi[0][0] = f64::NAN;
+    let e = agent.action_marginals(&q_pi).unwrap_err();
+    assert_eq!((e.tensor, e.agent), (Tensor::PolicyPosterior, Some(0)));
+    let mut rng = <rand::rngs::SmallRng as rand::SeedableRng>::seed_from_u64(1);
+    let e = agent.sample_action(&q_pi, &mut rng).unwrap_err();
+    assert_eq!(e.tensor, Tensor::PolicyPosterior);
+    let ok = [SVector::<f64, NP>::from_element(0.5)];
+    assert!(agent.action_marginals(&ok).is_ok());
 }

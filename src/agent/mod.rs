@@ -600,6 +600,11 @@ where
 
     /// Policy posterior and `neg_efe` (minus the expected free energy) of every policy, for
     /// every agent: `q_π = softmax(γ · neg_efe + ln E)`.
+    ///
+    /// Errors: beliefs that are not finite or negative ([`Tensor::Belief`]); a `neg_efe` or
+    /// `q_π` that overflows (e.g. preferences `C` near the float limit) is
+    /// [`Problem::NotFinite`](crate::error::Problem::NotFinite) about [`Tensor::NegEfe`] or
+    /// [`Tensor::PolicyPosterior`], never `Ok` with a NaN.
     #[allow(clippy::type_complexity)]
     pub fn infer_policies(
         &self,
@@ -643,36 +648,88 @@ where
             None => efe.neg_efe_into(&self.policies, qs, g),
             Some(ic) => efe.neg_efe_inductive_into(&self.policies, qs, Some(&ic), g),
         }
+        finite_or(Tensor::NegEfe, neg_efe.as_slice())?;
         plan::policy_posterior_into(
             neg_efe.as_slice(),
             self.configs.get(b).gamma,
             self.extras.ln_e(b).map(|e| &e[..]),
             q_pi.as_mut_slice(),
         );
-        Ok(())
+        finite_or(Tensor::PolicyPosterior, q_pi.as_slice())
     }
 
     /// Agent `b`'s per-policy, per-step EFE terms from beliefs `q` (every term computed,
     /// whatever the flags; novelty and inductive terms are zero without novelty weights or
     /// inductive inference). For diagnostics.
     ///
+    /// Errors: `q` not finite or negative ([`Tensor::Belief`]), or a policy's total or a term
+    /// that overflows ([`Tensor::NegEfe`], entry `[policy]` or `[policy, step]`).
+    ///
     /// # Panics
     /// If `b >= B` and the parameters are per agent.
-    pub fn efe_terms(&self, b: usize, q: &Belief<T, S>) -> [[EfeTerms<T>; L]; NP] {
+    pub fn efe_terms(&self, b: usize, q: &Belief<T, S>) -> Result<[[EfeTerms<T>; L]; NP], Error> {
+        q.check(Tensor::Belief, false)?;
         let mut out = [[EfeTerms::ZERO; L]; NP];
         let ic = self.extras.inductive_costs(b, q);
         self.efe(b, Terms::ALL).for_each_policy_inductive(
             &self.policies,
             q,
             ic.as_ref(),
-            |k, terms| out[k] = *terms,
+            |k, terms| {
+                if let Some(slot) = out.get_mut(k) {
+                    *slot = *terms;
+                }
+            },
         );
-        out
+        for (k, steps) in out.iter().enumerate() {
+            // The policy's total (what `infer_policies` sums) must not overflow either.
+            let total = steps.iter().fold(T::ZERO, |a, x| a + x.neg_efe());
+            if !total.is_finite() {
+                return Err(Error::new(
+                    Tensor::NegEfe,
+                    0,
+                    "",
+                    Entry::at(k),
+                    crate::error::Problem::NotFinite {
+                        value: crate::maths::real::to_f64(total),
+                    },
+                ));
+            }
+            for (t, x) in steps.iter().enumerate() {
+                let v = [
+                    x.utility,
+                    x.states_info_gain,
+                    x.neg_pa_info_gain,
+                    x.neg_pb_info_gain,
+                    x.inductive,
+                ];
+                if let Some(bad) = v.iter().find(|v| !v.is_finite()) {
+                    return Err(Error::new(
+                        Tensor::NegEfe,
+                        0,
+                        "",
+                        Entry::new(&[k, t], false),
+                        crate::error::Problem::NotFinite {
+                            value: crate::maths::real::to_f64(*bad),
+                        },
+                    ));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Each agent's first-action marginals `P(u_f = a)` under `q_pi`.
-    pub fn action_marginals(&self, q_pi: &[SVector<T, NP>; B]) -> [ActionMarginals<T, S>; B] {
-        core::array::from_fn(|b| {
+    ///
+    /// Errors: a `q_pi` entry that is not finite or negative ([`Tensor::PolicyPosterior`]).
+    pub fn action_marginals(
+        &self,
+        q_pi: &[SVector<T, NP>; B],
+    ) -> Result<[ActionMarginals<T, S>; B], Error> {
+        for (b, q) in q_pi.iter().enumerate() {
+            check_q_pi(q.as_slice()).map_err(|e| e.in_agent(b))?;
+        }
+        Ok(core::array::from_fn(|b| {
             let p: &[T; NP] = q_pi[b]
                 .as_slice()
                 .try_into()
@@ -681,7 +738,7 @@ where
                 &self.policies,
                 p,
             ))
-        })
+        }))
     }
 
     /// One action per factor for every agent, chosen from `q_pi` as configured (pymdp
@@ -706,11 +763,7 @@ where
     ) -> Result<(), Error> {
         for b in 0..B {
             let q = q_pi[b].as_slice();
-            if maths::first_invalid(q).is_some()
-                && let Err((i, p)) = validate::nonnegative(q, Column::contiguous(NP))
-            {
-                return Err(Error::new(Tensor::PolicyPosterior, 0, "", Entry::at(i), p).in_agent(b));
-            }
+            check_q_pi(q).map_err(|e| e.in_agent(b))?;
             let p: &[T; NP] = q
                 .try_into()
                 .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
@@ -920,6 +973,24 @@ where
         qs.check(Tensor::Belief, false)?;
         infer::predict(self.models.get(b), action, qs, out);
         Ok(())
+    }
+}
+
+/// Checks a policy posterior given by the caller: finite and non-negative.
+fn check_q_pi<T: Real>(q: &[T]) -> Result<(), Error> {
+    if maths::first_invalid(q).is_some()
+        && let Err((i, p)) = validate::nonnegative(q, Column::contiguous(q.len()))
+    {
+        return Err(Error::new(Tensor::PolicyPosterior, 0, "", Entry::at(i), p));
+    }
+    Ok(())
+}
+
+/// An error naming the first non-finite entry of a computed vector (`tensor` says which).
+fn finite_or<T: Real>(tensor: Tensor, x: &[T]) -> Result<(), Error> {
+    match validate::finite(x, Column::contiguous(x.len())) {
+        Ok(()) => Ok(()),
+        Err((i, p)) => Err(Error::new(tensor, 0, "", Entry::at(i), p)),
     }
 }
 

@@ -51,6 +51,10 @@ pub enum Tensor {
     Reduction,
     /// Goal states `H[f]` of inductive inference (0/1 per state).
     H,
+    /// A computed `neg_efe` (minus the expected free energy) or one of its terms, per policy
+    /// (and step): reported when the model's numbers (e.g. preferences `C` near the float
+    /// limit) make it overflow, instead of returning a non-finite value.
+    NegEfe,
 }
 
 impl Tensor {
@@ -73,6 +77,7 @@ impl Tensor {
             Tensor::Window => "window",
             Tensor::Reduction => "model reduction",
             Tensor::H => "H",
+            Tensor::NegEfe => "neg_efe",
         }
     }
 
@@ -278,9 +283,11 @@ impl fmt::Display for Error {
             "factor"
         };
         match self.tensor {
-            Tensor::E | Tensor::PolicyPosterior | Tensor::Policies | Tensor::Window => {
-                write!(f, "{}", self.tensor.label())?
-            }
+            Tensor::E
+            | Tensor::PolicyPosterior
+            | Tensor::Policies
+            | Tensor::Window
+            | Tensor::NegEfe => write!(f, "{}", self.tensor.label())?,
             Tensor::Hyperparameter => write!(f, "hyperparameter `{}`", self.name)?,
             Tensor::Reduction => write!(
                 f,
