@@ -96,3 +96,17 @@ fn nan_beliefs_and_policy_posteriors_are_errors() {
     let ok = [SVector::<f64, NP>::from_element(0.5)];
     assert!(agent.action_marginals(&ok).is_ok());
 }
+
+#[test]
+fn zero_sweeps_are_an_error() {
+    use actinf::inference;
+    let e = Agent::<f64, Coin, 1, NP>::new(coin(), Config::default().num_iter(0)).unwrap_err();
+    assert_eq!(e.problem, Problem::ZeroIterations);
+    assert!(e.to_string().contains("num_iter"), "{e}");
+    let e = inference::infer_states(&coin(), &[1], &Belief::uniform(), 0).unwrap_err();
+    assert_eq!(e.problem, Problem::ZeroIterations);
+    let obs = actinf::Categorical::one_hot(&[1]).unwrap();
+    let e = inference::infer_states_categorical(&coin(), &obs, &Belief::uniform(), 0).unwrap_err();
+    assert_eq!(e.problem, Problem::ZeroIterations);
+    assert!(inference::infer_states(&coin(), &[1], &Belief::uniform(), 1).is_ok());
+}

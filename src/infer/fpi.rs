@@ -9,6 +9,7 @@
 //!   it: the result is identical to running them all); [`Sweeps::Fixed`] always runs them
 //!   all, for a constant step time.
 
+use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::{self, Real};
 use crate::model::Belief;
 use crate::spec::{self, Flat, MAX_PARENTS, Spec};
@@ -28,6 +29,30 @@ impl Sweeps {
         match self {
             Sweeps::UpTo(n) | Sweeps::Fixed(n) => n,
         }
+    }
+
+    /// Checks that at least one sweep runs ([`Problem::ZeroIterations`] otherwise: no sweep
+    /// would leave a uniform posterior that ignores the observation and the prior).
+    ///
+    /// ```
+    /// use actinf::infer::Sweeps;
+    /// assert!(Sweeps::UpTo(1).check().is_ok());
+    /// assert_eq!(
+    ///     Sweeps::Fixed(0).check().unwrap_err().problem,
+    ///     actinf::error::Problem::ZeroIterations
+    /// );
+    /// ```
+    pub fn check(self) -> Result<(), Error> {
+        if self.max() == 0 {
+            return Err(Error::new(
+                Tensor::Hyperparameter,
+                0,
+                "num_iter",
+                Entry::at(0),
+                Problem::ZeroIterations,
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -206,6 +206,10 @@ pub enum Problem {
         /// The value given.
         value: f64,
     },
+    /// A number of inference sweeps (`num_iter`, [`Sweeps`](crate::infer::Sweeps)) is 0: no
+    /// sweep would run, and the posterior would be uniform, ignoring the observation and the
+    /// prior.
+    ZeroIterations,
     /// Inductive inference needs the transition of a factor with goals to depend on that
     /// factor alone (pymdp's `I` assumes `B_dependencies[f] == [f]`).
     NotFactorLocal,
@@ -354,6 +358,10 @@ impl fmt::Display for Error {
             Problem::NotBinary { value } => {
                 write!(f, ": entry {} is neither 0 nor 1 ({value})", self.entry)
             }
+            Problem::ZeroIterations => f.write_str(
+                ": 0 sweeps, at least 1 is needed (no sweep would give a uniform posterior \
+                 that ignores the observation and the prior)",
+            ),
             Problem::NotFactorLocal => f.write_str(
                 ": depends on other factors, but inductive inference needs the transition of a \
                  factor with goals to depend on that factor alone",
