@@ -110,3 +110,23 @@ fn zero_sweeps_are_an_error() {
     assert_eq!(e.problem, Problem::ZeroIterations);
     assert!(inference::infer_states(&coin(), &[1], &Belief::uniform(), 1).is_ok());
 }
+
+#[test]
+fn out_of_range_factor_is_none_or_a_clear_panic() {
+    let q = Belief::<f64, Coin>::uniform();
+    assert_eq!(q.try_factor(0), Some(&[0.5, 0.5][..]));
+    assert_eq!(q.try_factor(99), None);
+    let err = std::panic::catch_unwind(|| q.factor(99).len()).unwrap_err();
+    let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert_eq!(
+        msg,
+        "factor 99 is out of range: model `Coin` has 1 factor(s)"
+    );
+}
+
+#[test]
+#[should_panic(expected = "policy 2 out of range (2 policies)")]
+fn policy_past_the_table_panics_as_documented() {
+    let agent = Agent::<f64, Coin, 1, NP>::new(coin(), Config::default()).unwrap();
+    let _ = agent.policies().get(NP);
+}

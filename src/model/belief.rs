@@ -165,22 +165,37 @@ impl<T: Real, S: Spec> Belief<T, S> {
         self.0.as_mut()
     }
 
-    /// Factor `f`'s marginal as a slice.
+    /// Factor `f`'s marginal as a slice (see [`try_factor`](Self::try_factor) for a checked
+    /// variant).
     ///
     /// # Panics
-    /// If `f` is not a factor of the model (`f >= F`).
+    /// If `f` is not a factor of the model (`f >= F`), with a message naming the model.
     #[inline]
     pub fn factor(&self, f: usize) -> &[T] {
-        &self.0.as_ref()[spec::factors::<S>()[f].range()]
+        &self.0.as_ref()[factor_info::<S>(f).range()]
+    }
+
+    /// Factor `f`'s marginal, or `None` if `f` is not a factor of the model.
+    ///
+    /// ```
+    /// # actinf::model! { pub Two { factors { Fa: 2, Fb: 3 } modalities { Ob: 2 depends_on [Fa] } } }
+    /// let q = actinf::Belief::<f64, Two>::uniform();
+    /// assert_eq!(q.try_factor(1).map(<[f64]>::len), Some(3));
+    /// assert_eq!(q.try_factor(2), None);
+    /// ```
+    #[inline]
+    pub fn try_factor(&self, f: usize) -> Option<&[T]> {
+        let info = spec::factors::<S>().get(f)?;
+        self.0.as_ref().get(info.range())
     }
 
     /// Factor `f`'s marginal as a mutable slice.
     ///
     /// # Panics
-    /// If `f` is not a factor of the model (`f >= F`).
+    /// If `f` is not a factor of the model (`f >= F`), with a message naming the model.
     #[inline]
     pub fn factor_mut(&mut self, f: usize) -> &mut [T] {
-        &mut self.0.as_mut()[spec::factors::<S>()[f].range()]
+        &mut self.0.as_mut()[factor_info::<S>(f).range()]
     }
 
     /// The marginal of factor `F`, selected by its marker type, as an nalgebra vector view.
@@ -391,5 +406,20 @@ impl<T: Real, S: Spec, const B: usize, X: BeliefBatchMut<T, S, B>> BeliefBatchMu
 {
     fn beliefs_mut(&mut self) -> &mut [Belief<T, S>; B] {
         (**self).beliefs_mut()
+    }
+}
+
+/// Factor `f` of `S`, panicking with a message that names the model if there is none.
+#[inline]
+#[track_caller]
+fn factor_info<S: Spec>(f: usize) -> &'static crate::spec::FactorInfo {
+    let fs = spec::factors::<S>();
+    match fs.get(f) {
+        Some(info) => info,
+        None => panic!(
+            "factor {f} is out of range: model `{}` has {} factor(s)",
+            S::NAME,
+            fs.len()
+        ),
     }
 }

@@ -100,6 +100,9 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
     }
 
     /// `pA[m]` by column (like [`Model::likelihood`]).
+    ///
+    /// # Panics
+    /// If `m` is not a modality of the model.
     pub fn modality(&self, m: usize) -> &[T] {
         &self.0.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
@@ -240,6 +243,9 @@ impl<T: Real, S: Spec> NoveltyA<T, S> {
         self.0.as_ref()
     }
     /// Modality `m`'s weights by column (like [`Model::likelihood`]).
+    ///
+    /// # Panics
+    /// If `m` is not a modality of the model.
     pub fn modality(&self, m: usize) -> &[T] {
         &self.0.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
@@ -251,6 +257,9 @@ impl<T: Real, S: Spec> NoveltyB<T, S> {
         self.0.as_ref()
     }
     /// Factor `f`'s weights under action `u`, by column (like [`Model::transition`]).
+    ///
+    /// # Panics
+    /// If `f` is not a factor or `u` not one of its actions.
     pub fn transition(&self, f: usize, u: usize) -> &[T] {
         let info = &spec::factors::<S>()[f];
         let nj = info.states * info.parents.joint;

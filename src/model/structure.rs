@@ -48,6 +48,9 @@ impl<S: Spec> Structure<S> {
     }
 
     /// The target rows of factor `f`'s columns under action `u` (`J` entries).
+    ///
+    /// # Panics
+    /// If `f` is not a factor or `u` not one of its actions.
     #[inline(always)]
     pub fn targets(&self, f: usize, u: usize) -> &[u32] {
         let info = &spec::factors::<S>()[f];

@@ -26,15 +26,24 @@ pub trait PolicySet<S: Spec, const L: usize, const NP: usize> {
     const FULL: bool = false;
 
     /// The joint action of policy `k` at step `t`.
+    ///
+    /// # Panics
+    /// May panic if `k >= NP` or `t >= L` (the tables index by them).
     fn joint(&self, k: usize, t: usize) -> usize;
 
     /// The per-factor actions of policy `k` at step `t`.
+    ///
+    /// # Panics
+    /// May panic if `k >= NP` or `t >= L`, as [`joint`](Self::joint).
     #[inline]
     fn action(&self, k: usize, t: usize) -> S::Action {
         decode::<S>(self.joint(k, t))
     }
 
     /// Policy `k`: its `L` actions.
+    ///
+    /// # Panics
+    /// May panic if `k >= NP`, as [`joint`](Self::joint).
     fn get(&self, k: usize) -> [S::Action; L] {
         core::array::from_fn(|t| self.action(k, t))
     }
