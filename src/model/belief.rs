@@ -3,12 +3,12 @@
 use core::fmt;
 use core::ops::{Index, IndexMut};
 
-use nalgebra::{Const, SVectorView};
+use nalgebra::SVectorView;
 
 use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::{self, Real};
 use crate::model::validate::{self, Column};
-use crate::spec::{self, Factor, FactorList, Flat, HasFactor, Parents, Spec};
+use crate::spec::{self, FactorList, Flat, HasFactor, HasStates, Parents, Spec};
 use crate::types::FactorInputOf;
 
 /// One agent's marginal beliefs: a categorical distribution per hidden-state factor
@@ -198,10 +198,17 @@ impl<T: Real, S: Spec> Belief<T, S> {
         &mut self.0.as_mut()[factor_info::<S>(f).range()]
     }
 
-    /// The marginal of factor `F`, selected by its marker type, as an nalgebra vector view.
+    /// The marginal of factor `F`, selected by its marker type, as an nalgebra vector view
+    /// (`N`, its number of states, can be left to inference: `get::<F, _>()`).
+    ///
+    /// ```
+    /// # actinf::model! { pub Two { factors { Fa: 2, Fb: 3 } modalities { Ob: 2 depends_on [Fa] } } }
+    /// let q = actinf::Belief::<f64, Two>::uniform();
+    /// assert_eq!(q.get::<Fb, _>().len(), 3);
+    /// ```
     pub fn get<F, const N: usize>(&self) -> SVectorView<'_, T, N>
     where
-        F: Factor<States = Const<N>>,
+        F: HasStates<N>,
         S::Factors: HasFactor<F>,
     {
         let f = <S::Factors as HasFactor<F>>::INDEX;
@@ -350,11 +357,11 @@ impl<T: Real, S: Spec, const B: usize> IndexMut<usize> for Beliefs<T, S, B> {
 /// `Box<[Belief<T, S>; B]>` (see [`batch::boxed`](crate::batch::boxed)) implement it, so one
 /// agent's [`Belief`] (or a batch of another size) is rejected with a note on the batch axis.
 #[diagnostic::on_unimplemented(
-    message = "expected the beliefs of a batch of {B} agents, found `{Self}`",
-    label = "this is not a batch of {B} beliefs",
-    note = "a batched agent takes one belief per agent: `Beliefs::splat(q)` repeats one \
-            agent's belief {B} times, `Beliefs::from([q0, q1, …])` gives each agent its own; \
-            check also that the beliefs are over the agent's model and scalar type"
+    message = "expected beliefs over `{S}` in `{T}` for a batch of {B} agents, found `{Self}`",
+    label = "not a batch of {B} beliefs over `{S}` in `{T}`",
+    note = "the batch size, the model and the scalar type must all be the agent's; a batched \
+            agent takes one belief per agent: `Beliefs::splat(q)` repeats one agent's belief \
+            {B} times, `Beliefs::from([q0, q1, …])` gives each agent its own"
 )]
 pub trait BeliefBatch<T: Real, S: Spec, const B: usize> {
     /// Agent `b`'s belief (`b < B`).
@@ -363,9 +370,11 @@ pub trait BeliefBatch<T: Real, S: Spec, const B: usize> {
 
 /// Storage the agent writes a batch's beliefs into (see [`BeliefBatch`]).
 #[diagnostic::on_unimplemented(
-    message = "expected storage for the beliefs of a batch of {B} agents, found `{Self}`",
-    label = "this is not a batch of {B} beliefs",
-    note = "pass `&mut Beliefs<_, _, {B}>`, `&mut [Belief<_, _>; {B}]` or a `Box` of either"
+    message = "expected storage for beliefs over `{S}` in `{T}` for a batch of {B} agents, \
+               found `{Self}`",
+    label = "not storage for {B} beliefs over `{S}` in `{T}`",
+    note = "pass `&mut Beliefs<{T}, {S}, {B}>`, `&mut [Belief<{T}, {S}>; {B}]` or a `Box` of \
+            either"
 )]
 pub trait BeliefBatchMut<T: Real, S: Spec, const B: usize>: BeliefBatch<T, S, B> {
     /// The batch, mutably.
