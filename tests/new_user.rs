@@ -130,3 +130,33 @@ fn policy_past_the_table_panics_as_documented() {
     let agent = Agent::<f64, Coin, 1, NP>::new(coin(), Config::default()).unwrap();
     let _ = agent.policies().get(NP);
 }
+
+/// Code generic over the model can send and share agents and their data across threads (see
+/// also `tests/pass/spawn_generic.rs`).
+#[allow(dead_code)]
+fn generic_values_are_send_and_sync<S: actinf::Spec>() {
+    fn send_sync<X: Send + Sync>() {}
+    send_sync::<Agent<f32, S, 1, 2>>();
+    send_sync::<Agent<f64, S, 2, 4, 3>>();
+    send_sync::<Model<f32, S>>();
+    send_sync::<Belief<f32, S>>();
+    send_sync::<Beliefs<f64, S, 4>>();
+    send_sync::<DirichletA<f32, S>>();
+    send_sync::<DirichletB<f32, S>>();
+    send_sync::<DirichletD<f32, S>>();
+    send_sync::<actinf::infer::Window<f32, S, 3>>();
+    send_sync::<actinf::Error>();
+}
+
+#[test]
+fn agent_generic_over_the_model_moves_to_another_thread() {
+    fn spawn<S: actinf::Spec>(
+        a: Agent<f32, S, 1, 2>,
+    ) -> std::thread::JoinHandle<Agent<f32, S, 1, 2>> {
+        std::thread::spawn(move || a)
+    }
+    generic_values_are_send_and_sync::<Coin>();
+    let a = Agent::<f32, Coin, 1, 2>::new(Model::uniform(), Config::default()).unwrap();
+    let a = spawn(a).join().unwrap();
+    assert_eq!(a.model(0).d().factor(0), &[0.5, 0.5]);
+}
