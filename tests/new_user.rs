@@ -160,3 +160,61 @@ fn agent_generic_over_the_model_moves_to_another_thread() {
     let a = spawn(a).join().unwrap();
     assert_eq!(a.model(0).d().factor(0), &[0.5, 0.5]);
 }
+
+const ARMS: usize = 3;
+
+actinf::model! {
+    /// Modalities without `depends_on` depend on every factor, in order; the markers live in
+    /// module `bandit`, and a constant of this module is visible inside it.
+    pub mod bandit {
+        pub Bandit {
+            factors {
+                Arm: ARMS controlled_by ARMS,
+                Context: 2,
+            }
+            modalities {
+                Reward: 2,
+                Place: ARMS depends_on [Arm],
+            }
+        }
+    }
+}
+
+actinf::model! {
+    // The same marker names, in the same enclosing module; no visibility given.
+    mod other_bandit {
+        OtherBandit {
+            factors { Arm: 2 controlled_by 2, Context: 3 }
+            modalities { Reward: 2 }
+        }
+    }
+}
+
+#[test]
+fn modality_depends_on_every_factor_by_default() {
+    use actinf::spec::{factors, modalities};
+    let ms = modalities::<Bandit>();
+    assert_eq!(ms[0].parents.dims(), &[ARMS, 2]);
+    assert_eq!(ms[1].parents.dims(), &[ARMS]);
+    assert_eq!(modalities::<OtherBandit>()[0].parents.dims(), &[2, 3]);
+    assert_eq!(factors::<OtherBandit>()[1].states, 3);
+    // The default is the same model as the explicit list.
+    let a = Model::<f64, Bandit>::uniform()
+        .with_a::<bandit::Reward>(&[
+            [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]],
+            [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]],
+        ])
+        .unwrap();
+    let q = Belief::<f64, Bandit>::uniform();
+    assert_eq!(q.get::<bandit::Arm, ARMS>().len(), ARMS);
+    assert_eq!(q.get::<bandit::Context, _>().len(), 2);
+    assert_eq!(a.likelihood(0).len(), 2 * ARMS * 2);
+}
+
+#[test]
+fn two_models_share_marker_names_through_modules() {
+    let _: (bandit::Arm, other_bandit::Arm) = (bandit::Arm, other_bandit::Arm);
+    assert_eq!(<bandit::Arm as actinf::Factor>::NAME, "Arm");
+    assert_eq!(actinf::spec::num_policies::<OtherBandit>(1), 2);
+    assert_eq!(<Bandit as actinf::Spec>::NAME, "Bandit");
+}
