@@ -239,8 +239,8 @@ where
     where
         Const<H>: Horizon,
     {
-        for (b, w) in windows.iter_mut().enumerate() {
-            w.observe(self.models.get(b), obs[b])
+        for (b, (w, o)) in windows.iter_mut().zip(obs).enumerate() {
+            w.observe(self.models.get(b), *o)
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -255,8 +255,8 @@ where
     where
         Const<H>: Horizon,
     {
-        for (b, w) in windows.iter_mut().enumerate() {
-            w.act(actions[b]).map_err(|e| e.in_agent(b))?;
+        for (b, (w, a)) in windows.iter_mut().zip(actions).enumerate() {
+            w.act(*a).map_err(|e| e.in_agent(b))?;
         }
         Ok(())
     }
@@ -623,8 +623,8 @@ where
         q_pi: &mut [SVector<T, NP>; B],
         neg_efe: &mut [SVector<T, NP>; B],
     ) -> Result<(), Error> {
-        for b in 0..B {
-            self.infer_policies_one(b, qs.belief(b), &mut q_pi[b], &mut neg_efe[b])
+        for (b, (q, g)) in q_pi.iter_mut().zip(neg_efe.iter_mut()).enumerate() {
+            self.infer_policies_one(b, qs.belief(b), q, g)
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -729,8 +729,8 @@ where
         for (b, q) in q_pi.iter().enumerate() {
             check_q_pi(q.as_slice()).map_err(|e| e.in_agent(b))?;
         }
-        Ok(core::array::from_fn(|b| {
-            let p: &[T; NP] = q_pi[b]
+        Ok(q_pi.each_ref().map(|q| {
+            let p: &[T; NP] = q
                 .as_slice()
                 .try_into()
                 .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
@@ -761,14 +761,14 @@ where
         rng: &mut R,
         out: &mut [S::Action; B],
     ) -> Result<(), Error> {
-        for b in 0..B {
-            let q = q_pi[b].as_slice();
+        for (b, (q, slot)) in q_pi.iter().zip(out.iter_mut()).enumerate() {
+            let q = q.as_slice();
             check_q_pi(q).map_err(|e| e.in_agent(b))?;
             let p: &[T; NP] = q
                 .try_into()
                 .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
             let c = self.configs.get(b);
-            out[b] = plan::select(
+            *slot = plan::select(
                 &self.policies,
                 p,
                 c.action_selection,
@@ -840,8 +840,8 @@ where
         prior: &impl BeliefBatch<T, S, B>,
     ) -> Result<[infer::Vfe<T>; B], Error> {
         let mut out = [infer::Vfe::<T>::ZERO; B];
-        for (b, slot) in out.iter_mut().enumerate() {
-            *slot = infer::vfe::step(self.models.get(b), &obs[b], qs.belief(b), prior.belief(b))
+        for (b, (slot, o)) in out.iter_mut().zip(obs).enumerate() {
+            *slot = infer::vfe::step(self.models.get(b), o, qs.belief(b), prior.belief(b))
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(out)
@@ -875,15 +875,20 @@ where
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
         let out = out.beliefs_mut();
-        for b in 0..B {
-            out[b] = self
-                .infer_states_one(b, &obs[b], prior.belief(b))
+        for (b, (slot, o)) in out.iter_mut().zip(obs).enumerate() {
+            *slot = self
+                .infer_states_one(b, o, prior.belief(b))
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
     }
 
     /// Agent `b`'s state inference.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`m` is a modality of `S` (FPI calls `ll(m)` for `m < M`), and its tensor \
+                  range lies in the layout that sizes `ll`"
+    )]
     fn infer_states_one(
         &self,
         b: usize,
@@ -923,10 +928,10 @@ where
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
         let out = out.beliefs_mut();
-        for b in 0..B {
-            out[b] = infer::infer_states_categorical_with(
+        for (b, (slot, o)) in out.iter_mut().zip(obs).enumerate() {
+            *slot = infer::infer_states_categorical_with(
                 self.models.get(b),
-                &obs[b],
+                o,
                 prior.belief(b),
                 self.sweeps(b),
             )
@@ -954,8 +959,8 @@ where
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
         let out = out.beliefs_mut();
-        for b in 0..B {
-            self.update_empirical_prior_one(b, &action[b], qs.belief(b), &mut out[b])
+        for (b, (slot, a)) in out.iter_mut().zip(action).enumerate() {
+            self.update_empirical_prior_one(b, a, qs.belief(b), slot)
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -1023,6 +1028,11 @@ where
     /// Errors: a rate out of range, an empty window, a count column left all zero
     /// ([`Zeros::Keep`](crate::learn::Zeros)), or (OVF/exact) a learned factor whose `B` has
     /// several parents.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`t` runs over `first..H` with `first < H`: it indexes the window's `H` \
+                  observations and beliefs, and `t - 1` (for `t >= 1`) its `H - 1` actions and joints"
+    )]
     pub fn infer_parameters<const H: usize>(
         &mut self,
         b: usize,
@@ -1426,6 +1436,10 @@ impl<T: Real, S: Spec> ActionMarginals<T, S> {
     ///
     /// # Panics
     /// If `f` is not a factor of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics only for `f >= F` (documented); the range is the layout's for factor `f`"
+    )]
     pub fn factor(&self, f: usize) -> &[T] {
         let info = &spec::factors::<S>()[f];
         &self.0.as_ref()[info.control_offset..info.control_offset + info.controls]
@@ -1449,6 +1463,10 @@ pub fn habits<T: Real, const NP: usize>(e: &[T; NP]) -> Result<LnHabits<T, NP>, 
 }
 
 /// Flat preferences `C` from pymdp's layout, checked finite.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`info.range()` is modality `m`'s range in the layout that sizes `S::Outcomes`"
+)]
 pub fn preferences<T: Real, S: Spec>(c: &OutcomesInputOf<T, S>) -> Result<S::Outcomes<T>, Error> {
     let mut out = <S::Outcomes<T> as Flat<T>>::ZERO;
     for (m, info) in spec::modalities::<S>().iter().enumerate() {

@@ -110,7 +110,7 @@ impl Entry {
     pub fn new(indices: &[usize], column: bool) -> Self {
         let mut index = [0u32; MAX_AXES];
         let len = indices.len().min(MAX_AXES);
-        for (slot, &i) in index.iter_mut().zip(&indices[..len]) {
+        for (slot, &i) in index.iter_mut().zip(indices) {
             *slot = u32::try_from(i).unwrap_or(u32::MAX);
         }
         Entry { index, len, column }
@@ -125,14 +125,15 @@ impl Entry {
 impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[")?;
-        for k in 0..self.len {
+        // `len` is public: never read past the stored axes, whatever it says.
+        for (k, i) in self.index.iter().take(self.len).enumerate() {
             if k > 0 {
                 f.write_str(", ")?;
             }
             if k == 0 && self.column {
                 f.write_str(":")?;
             } else {
-                write!(f, "{}", self.index[k])?;
+                write!(f, "{i}")?;
             }
         }
         f.write_str("]")
@@ -377,6 +378,14 @@ mod tests {
     use super::*;
     extern crate std;
     use std::string::ToString;
+
+    #[test]
+    fn entry_with_a_length_past_its_axes_displays_without_panicking() {
+        let mut e = Entry::new(&[1, 2], false);
+        e.len = 100;
+        assert_eq!(e.to_string(), "[1, 2, 0, 0, 0, 0, 0, 0]");
+        assert_eq!(Entry::new(&[7; 12], false).len, MAX_AXES);
+    }
 
     #[test]
     fn display_names_tensor_column_and_value() {

@@ -105,8 +105,8 @@ pub(crate) fn entry_of(
     let mut idx = [0usize; MAX_AXES];
     let mut n = 0;
     for &i in lead {
-        if n < MAX_AXES {
-            idx[n] = i;
+        if let Some(slot) = idx.get_mut(n) {
+            *slot = i;
             n += 1;
         }
     }
@@ -114,17 +114,17 @@ pub(crate) fn entry_of(
     let mut rest = flat;
     for (k, &d) in dims.iter().enumerate().rev() {
         let d = d.max(1);
-        if base + k < MAX_AXES {
-            idx[base + k] = rest % d;
+        if let Some(slot) = idx.get_mut(base + k) {
+            *slot = rest % d;
         }
         rest /= d;
     }
     n = (base + dims.len()).min(MAX_AXES);
     for &i in trail {
-        if n < MAX_AXES {
-            idx[n] = i;
+        if let Some(slot) = idx.get_mut(n) {
+            *slot = i;
             n += 1;
         }
     }
-    Entry::new(&idx[..n], column)
+    Entry::new(idx.get(..n).unwrap_or(&idx), column)
 }
