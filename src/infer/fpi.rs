@@ -60,6 +60,10 @@ impl Sweeps {
 /// modality's parents) and a prior.
 ///
 /// The prior need not be normalised (pymdp takes `ln max(p, MINVAL)` of whatever it gets).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; `m` and `f` run over the model's modalities and factors"
+)]
 pub fn fpi<'a, T: Real + 'a, S: Spec>(
     ll: impl Fn(usize) -> &'a [T],
     prior: &Belief<T, S>,

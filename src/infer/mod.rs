@@ -74,6 +74,10 @@ pub fn infer_states<T: Real, S: Spec>(
 }
 
 /// [`infer_states`] with an explicit sweep policy ([`Sweeps::Fixed`] for constant time).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "FPI calls `ll(m)` only for modalities `m < M`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn infer_states_with<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &S::Observation,
@@ -102,6 +106,10 @@ pub fn infer_states_categorical<T: Real, S: Spec>(
 }
 
 /// [`infer_states_categorical`] with an explicit sweep policy.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "FPI calls `ll(m)` only for modalities `m < M`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn infer_states_categorical_with<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &Categorical<T, S>,

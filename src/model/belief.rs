@@ -76,6 +76,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
     pub const ZERO: Self = Belief(<S::States<T> as Flat<T>>::ZERO);
 
     /// Uniform beliefs, `1/N_f` for every factor.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn uniform() -> Self {
         let mut q = Self::ZERO;
         for info in spec::factors::<S>() {
@@ -101,6 +105,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
     }
 
     /// Beliefs from plain arrays without checks (for priors that need not be normalised).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn from_input_unchecked(input: FactorInputOf<T, S>) -> Self {
         let mut q = Self::ZERO;
         for (f, info) in spec::factors::<S>().iter().enumerate() {
@@ -171,6 +179,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
     /// # Panics
     /// If `f` is not a factor of the model (`f >= F`), with a message naming the model.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` out of range, with a message (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn factor(&self, f: usize) -> &[T] {
         &self.0.as_ref()[factor_info::<S>(f).range()]
     }
@@ -194,6 +206,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
     /// # Panics
     /// If `f` is not a factor of the model (`f >= F`), with a message naming the model.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` out of range, with a message (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn factor_mut(&mut self, f: usize) -> &mut [T] {
         &mut self.0.as_mut()[factor_info::<S>(f).range()]
     }
@@ -218,7 +234,16 @@ impl<T: Real, S: Spec> Belief<T, S> {
     /// The outer product of the marginals of `parents` (C order, last parent fastest) into
     /// `out[..parents.joint]`: the joint the mean-field approximation assigns to the parent
     /// states of a tensor.
+    ///
+    /// # Panics
+    /// If `parents` names a factor `S` does not have, or `out` is shorter than
+    /// `parents.joint` (parents from [`spec::factors`] or [`spec::modalities`] and
+    /// `S::Joint` storage always fit).
     #[cfg_attr(not(debug_assertions), inline(always))]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`parents` come from the model's `Layout` (ids are factors of `S`, `len <= MAX_PARENTS`), and `out` holds at least `parents.joint` entries (documented)"
+    )]
     pub fn joint(&self, parents: &Parents, out: &mut [T]) {
         let fs = spec::factors::<S>();
         let all = self.0.as_ref();
@@ -252,6 +277,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
 
     /// The outer product of the marginals of the parents selected by `mask` (bit `k` =
     /// parent `k`), in C order over those parents, into `out`; returns its length.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn joint_of(&self, parents: &Parents, mask: u32, out: &mut [T]) -> usize {
         let fs = spec::factors::<S>();
         let all = self.0.as_ref();
@@ -278,6 +307,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
 
     /// The marginals of `parents`, in axis order, written into `out`; returns how many.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn parent_marginals<'a>(&'a self, parents: &Parents, out: &mut [&'a [T]]) -> usize {
         let fs = spec::factors::<S>();
         let all = self.0.as_ref();
@@ -324,6 +357,10 @@ impl<T: Real, S: Spec, const B: usize> Beliefs<T, S, B> {
         Beliefs([q; B])
     }
     /// Uniform beliefs for every agent.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn uniform() -> Self {
         Self::splat(Belief::uniform())
     }
@@ -339,6 +376,10 @@ impl<T: Real, S: Spec, const B: usize> From<[Belief<T, S>; B]> for Beliefs<T, S,
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract (indexing a batch of `B`; the agent documents `# Panics`)"
+)]
 impl<T: Real, S: Spec, const B: usize> Index<usize> for Beliefs<T, S, B> {
     type Output = Belief<T, S>;
     fn index(&self, b: usize) -> &Belief<T, S> {
@@ -346,6 +387,10 @@ impl<T: Real, S: Spec, const B: usize> Index<usize> for Beliefs<T, S, B> {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract (indexing a batch of `B`; the agent documents `# Panics`)"
+)]
 impl<T: Real, S: Spec, const B: usize> IndexMut<usize> for Beliefs<T, S, B> {
     fn index_mut(&mut self, b: usize) -> &mut Belief<T, S> {
         &mut self.0[b]
@@ -364,7 +409,10 @@ impl<T: Real, S: Spec, const B: usize> IndexMut<usize> for Beliefs<T, S, B> {
             {B} times, `Beliefs::from([q0, q1, …])` gives each agent its own"
 )]
 pub trait BeliefBatch<T: Real, S: Spec, const B: usize> {
-    /// Agent `b`'s belief (`b < B`).
+    /// Agent `b`'s belief.
+    ///
+    /// # Panics
+    /// If `b >= B`.
     fn belief(&self, b: usize) -> &Belief<T, S>;
 }
 
@@ -381,6 +429,10 @@ pub trait BeliefBatchMut<T: Real, S: Spec, const B: usize>: BeliefBatch<T, S, B>
     fn beliefs_mut(&mut self) -> &mut [Belief<T, S>; B];
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract (indexing a batch of `B`; the agent documents `# Panics`)"
+)]
 impl<T: Real, S: Spec, const B: usize> BeliefBatch<T, S, B> for Beliefs<T, S, B> {
     fn belief(&self, b: usize) -> &Belief<T, S> {
         &self.0[b]
@@ -391,6 +443,10 @@ impl<T: Real, S: Spec, const B: usize> BeliefBatchMut<T, S, B> for Beliefs<T, S,
         &mut self.0
     }
 }
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract (indexing a batch of `B`; the agent documents `# Panics`)"
+)]
 impl<T: Real, S: Spec, const B: usize> BeliefBatch<T, S, B> for [Belief<T, S>; B] {
     fn belief(&self, b: usize) -> &Belief<T, S> {
         &self[b]

@@ -240,6 +240,10 @@ impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> fmt::Debug
 impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> CustomPolicies<S, L, NP, I> {
     /// A table from per-factor actions, each checked against the factors' action counts (and
     /// the joint action against what `I` holds).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`k < NP` and `t < L` index the `[[_; L]; NP]` table being built"
+    )]
     pub fn new(table: &[[S::Action; L]; NP]) -> Result<Self, Error> {
         const {
             assert!(
@@ -315,6 +319,10 @@ impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> PolicySet<S, L, N
     for CustomPolicies<S, L, NP, I>
 {
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`k < NP` and `t < L` are the contract of `PolicySet::joint` (documented)"
+    )]
     fn joint(&self, k: usize, t: usize) -> usize {
         self.table[k][t].to_usize()
     }
