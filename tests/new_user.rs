@@ -218,3 +218,13 @@ fn two_models_share_marker_names_through_modules() {
     assert_eq!(actinf::spec::num_policies::<OtherBandit>(1), 2);
     assert_eq!(<Bandit as actinf::Spec>::NAME, "Bandit");
 }
+
+#[test]
+fn parents_with_a_length_past_their_storage_do_not_panic() {
+    let mut p = actinf::spec::modalities::<Coin>()[0].parents;
+    assert_eq!(p.ids(), &[0]);
+    p.len = usize::MAX;
+    assert_eq!(p.ids().len(), actinf::spec::MAX_PARENTS);
+    assert_eq!(p.dims().len(), actinf::spec::MAX_PARENTS);
+    assert!(!p.contains(usize::MAX));
+}

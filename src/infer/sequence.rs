@@ -82,6 +82,10 @@ pub fn vmp<T: Real, S: Spec, const H: usize>(
 }
 
 /// MMP or VMP over the window (see the module docs).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn run<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &mut Window<T, S, H>,
@@ -223,6 +227,10 @@ impl<T: Real, S: Spec> Scratch<T, S> {
 
 /// VMP's forward message: `out(s) = Σ_j w_j ln max(B_f(u)[s, j], MINVAL)`, `w` the joint of
 /// `q` over `f`'s parents.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn expected_ln_transition<T: Real, S: Spec>(
     model: &Model<T, S>,
     f: usize,
@@ -258,6 +266,10 @@ fn expected_ln_transition<T: Real, S: Spec>(
 ///
 /// `w_j` being the product of `q_t` over `i`'s parents other than `f`.
 #[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn backward<T: Real, S: Spec>(
     model: &Model<T, S>,
     messages: Messages,

@@ -154,6 +154,10 @@ where
 /// assert!((future[0].factor(0)[0] - 0.3807150).abs() < 1e-6);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn spm_mmp<T: Real, S: Spec, const H: usize, const L: usize>(
     model: &Model<T, S>,
     window: &Window<T, S, H>,
@@ -325,6 +329,10 @@ struct Steps<'a, T: Real, S: Spec> {
 }
 
 impl<T: Real, S: Spec> Steps<'_, T, S> {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`t < H` and the factor's range from the layout"
+    )]
     fn get(&self, t: usize) -> &Belief<T, S> {
         match t.checked_sub(self.past.len()) {
             None => &self.past[t],
@@ -332,6 +340,10 @@ impl<T: Real, S: Spec> Steps<'_, T, S> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`t < H` and the factor's range from the layout"
+    )]
     fn get_mut(&mut self, t: usize) -> &mut Belief<T, S> {
         match t.checked_sub(self.past.len()) {
             None => &mut self.past[t],
@@ -360,6 +372,10 @@ impl<T: Real, S: Spec> Scratch<T, S> {
 }
 
 /// `rows_m[j] = A_m[o_m, j]` for every observed modality (a row of `A`, not of `ln A`).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn likelihood_rows<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &S::Observation,
@@ -382,6 +398,10 @@ fn likelihood_rows<T: Real, S: Spec>(
 /// `out(s_f) = Σ_{s∖f} ∏_{g≠f} q_g(s_g) ∏_m A_m(o_m | s)` over the joint states of all
 /// factors (SPM's `spm_dot` of the joint likelihood with every marginal but `f`'s); a
 /// [`MISSING`] modality is left out of the product. Joint states of zero weight are skipped.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn expected_likelihood<T: Real, S: Spec>(
     obs: &S::Observation,
     rows: &S::Tensors<T>,
