@@ -109,6 +109,34 @@ fn zero_sweeps_are_an_error() {
     let e = inference::infer_states_categorical(&coin(), &obs, &Belief::uniform(), 0).unwrap_err();
     assert_eq!(e.problem, Problem::ZeroIterations);
     assert!(inference::infer_states(&coin(), &[1], &Belief::uniform(), 1).is_ok());
+
+    // Sequence inference over a window, and SPM's settings.
+    use actinf::inference::{SpmConfig, Window, sequence};
+    let model = coin();
+    let mut w = Window::<f64, Coin, 2>::from_history(*model.d(), [[0], [1]], [[1]]).unwrap();
+    let before = *w.beliefs();
+    for messages in [
+        sequence::Messages::Marginal,
+        sequence::Messages::Variational,
+    ] {
+        let e = sequence::run(&model, &mut w, 0, messages).unwrap_err();
+        assert_eq!(e.problem, Problem::ZeroIterations);
+        assert_eq!(*w.beliefs(), before, "an error leaves the window as it was");
+    }
+    assert_eq!(
+        sequence::mmp(&model, &mut w, 0).unwrap_err().problem,
+        Problem::ZeroIterations
+    );
+    assert_eq!(
+        sequence::vmp(&model, &mut w, 0).unwrap_err().problem,
+        Problem::ZeroIterations
+    );
+    assert!(sequence::mmp(&model, &mut w, 4).is_ok());
+    let spm = SpmConfig::<f64> {
+        num_iter: 0,
+        ..SpmConfig::default()
+    };
+    assert_eq!(spm.check().unwrap_err().problem, Problem::ZeroIterations);
 }
 
 #[test]

@@ -1268,18 +1268,12 @@ macro_rules! sequence_agent {
 
 sequence_agent!(
     Mmp,
-    |m, w, n| -> Result<(), Error> {
-        infer::sequence::mmp(m, w, n);
-        Ok(())
-    },
+    |m, w, n| -> Result<(), Error> { infer::sequence::mmp(m, w, n) },
     "marginal message passing"
 );
 sequence_agent!(
     Vmp,
-    |m, w, n| -> Result<(), Error> {
-        infer::sequence::vmp(m, w, n);
-        Ok(())
-    },
+    |m, w, n| -> Result<(), Error> { infer::sequence::vmp(m, w, n) },
     "variational message passing"
 );
 sequence_agent!(

@@ -56,6 +56,7 @@ pub const SPM_LOG_FLOOR: f64 = 1e-16;
 /// assert_eq!((c.num_iter, c.tau, c.log_floor), (5, 0.25, 1e-16));
 /// let longer = SpmConfig { num_iter: 16, ..c };
 /// assert!(longer.check().is_ok());
+/// assert!(SpmConfig { num_iter: 0, ..c }.check().is_err()); // no sweep: ZeroIterations
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SpmConfig<T> {
@@ -80,8 +81,10 @@ impl<T: Real> Default for SpmConfig<T> {
 
 impl<T: Real> SpmConfig<T> {
     /// Checks that `tau` and `log_floor` are finite and non-negative (an error names the
-    /// hyperparameter and its value).
+    /// hyperparameter and its value), and `num_iter` at least 1
+    /// ([`Problem::ZeroIterations`]).
     pub fn check(&self) -> Result<(), Error> {
+        crate::infer::Sweeps::UpTo(self.num_iter).check()?;
         for (i, (name, v)) in [("tau", self.tau), ("log_floor", self.log_floor)]
             .into_iter()
             .enumerate()

@@ -271,7 +271,7 @@ pub fn step_categorical<T: Real, S: Spec>(
 ///     &list![[0.55, 0.45]],
 /// )?;
 /// let mut w = Window::<f64, Hmm, 3>::from_history(*model.d(), [[0], [1], [1]], [[0], [1]])?;
-/// sequence::mmp(&model, &mut w, 16);
+/// sequence::mmp(&model, &mut w, 16)?;
 /// let f = vfe::sequence(&model, &w, w.beliefs())?;
 /// assert_eq!(f.transition_cross_entropy_t[0], 0.0); // the first step has the prior instead
 /// assert!((f.vfe - f.vfe_t.iter().sum::<f64>()).abs() < 1e-12);
