@@ -60,8 +60,14 @@ pub trait Batched<V, const B: usize> {
     /// Whether every agent reads the same value.
     const SHARED: bool;
     /// Agent `b`'s value.
+    ///
+    /// # Panics
+    /// Per-agent values panic if `b >= B` (a shared value ignores `b`).
     fn get(&self, b: usize) -> &V;
     /// Agent `b`'s value, mutably (for a shared value: the one value every agent reads).
+    ///
+    /// # Panics
+    /// Per-agent values panic if `b >= B`.
     fn get_mut(&mut self, b: usize) -> &mut V;
 }
 
@@ -140,6 +146,11 @@ impl<V, const B: usize> Batched<V, B> for Shared<alloc::boxed::Box<V>> {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract of `Batched::get` (the agent's methods document their \
+              `# Panics` for `b >= B`); `values()` holds exactly `B` values"
+)]
 impl<V, C: BatchStorage<V, B>, const B: usize> Batched<V, B> for PerAgent<C> {
     const SHARED: bool = false;
     #[inline(always)]

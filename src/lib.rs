@@ -34,6 +34,21 @@
 //! # Ok::<(), actinf::Error>(())
 //! ```
 //!
+//! # Random numbers and `nalgebra`: which versions
+//!
+//! Stochastic calls (action sampling, rollouts, random models) take any `rand` **0.10**
+//! [`Rng`](rand::Rng); vectors are `nalgebra` **0.35** types. Both crates are re-exported
+//! as [`actinf::rand`](rand) and [`actinf::nalgebra`](nalgebra), so a crate that depends on
+//! another major version of `rand` (whose `Rng` is a different trait) does not need a second
+//! dependency line: build the generator through the re-export.
+//!
+//! ```
+//! use actinf::rand::{SeedableRng, rngs::SmallRng};
+//! let mut rng = SmallRng::seed_from_u64(7); // a rand 0.10 generator, whatever your crate uses
+//! let x: f64 = actinf::rand::RngExt::random(&mut rng);
+//! assert!((0.0..1.0).contains(&x));
+//! ```
+//!
 //! # Layout
 //!
 //! The modules follow the stages of an agent's step:

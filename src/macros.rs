@@ -47,12 +47,83 @@ macro_rules! type_list {
 ///   (default 1, uncontrolled); `depends_on [F, G]` conditions its transition on other
 ///   factors too (pymdp `B_dependencies`; default: itself only, and it must include itself).
 /// * `Name: NO depends_on [F, …]` declares a modality with `NO` outcomes whose likelihood
-///   depends on the listed factors, in that axis order (pymdp `A_dependencies`).
+///   depends on the listed factors, in that axis order (pymdp `A_dependencies`). Without
+///   `depends_on`, the modality depends on every factor, in declaration order (pymdp's
+///   default when `A_dependencies` is not given).
 ///
-/// Marker types are declared next to the model type, with the visibility given; put each
-/// model in its own module if two models share factor names.
+/// Marker types are declared next to the model type, with the visibility given. To keep two
+/// models with the same factor or modality names in one module, wrap the model in
+/// `mod name { … }`: the markers go into a module `name` (which sees the enclosing module's
+/// items through `use super::*`) and the model type is re-exported next to it; a model
+/// without a visibility gets `pub(super)` markers, so the enclosing module can name them.
+///
+/// ```
+/// actinf::model! {
+///     /// pymdp's default dependencies: `Cue` depends on `[Location, Context]`.
+///     pub mod tmaze {
+///         pub TMaze {
+///             factors { Location: 4 controlled_by 4, Context: 2 }
+///             modalities { Place: 4 depends_on [Location], Cue: 2 }
+///         }
+///     }
+/// }
+/// actinf::model! {
+///     // The same factor names again, in another module.
+///     mod small {
+///         Small {
+///             factors { Location: 2 controlled_by 2, Context: 2 }
+///             modalities { Place: 2 depends_on [Location] }
+///         }
+///     }
+/// }
+/// use actinf::spec::modalities;
+///
+/// fn main() {
+///     assert_eq!(modalities::<TMaze>()[1].parents.dims(), &[4, 2]);
+///     assert_eq!(actinf::spec::num_factors::<Small>(), 2);
+///     let _: (tmaze::Location, small::Location) = (tmaze::Location, small::Location);
+/// }
+/// ```
 #[macro_export]
 macro_rules! model {
+    // `mod name { Model { … } }`: markers `pub(super)`, the re-export private.
+    (
+        $(#[$modmeta:meta])*
+        $modvis:vis mod $module:ident {
+            $(#[$meta:meta])*
+            $name:ident { $($body:tt)* }
+        }
+    ) => {
+        $crate::model!(@module [$(#[$modmeta])*] [$modvis] $module [pub(super)] []
+            [$(#[$meta])*] $name { $($body)* });
+    };
+    // `mod name { vis Model { … } }`: markers and re-export with the model's visibility.
+    (
+        $(#[$modmeta:meta])*
+        $modvis:vis mod $module:ident {
+            $(#[$meta:meta])*
+            $vis:vis $name:ident { $($body:tt)* }
+        }
+    ) => {
+        $crate::model!(@module [$(#[$modmeta])*] [$modvis] $module [$vis] [$vis]
+            [$(#[$meta])*] $name { $($body)* });
+    };
+    (@module [$($modmeta:tt)*] [$modvis:vis] $module:ident [$vis:vis] [$($revis:tt)*]
+        [$($meta:tt)*] $name:ident { $($body:tt)* }
+    ) => {
+        $($modmeta)*
+        #[doc = concat!("Factor and modality markers of [`", stringify!($name), "`].")]
+        $modvis mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::model! {
+                $($meta)*
+                $vis $name { $($body)* }
+            }
+        }
+        #[allow(unused_imports)]
+        $($revis)* use $module::$name;
+    };
     (
         $(#[$meta:meta])*
         $vis:vis $name:ident {
@@ -67,7 +138,7 @@ macro_rules! model {
             modalities {
                 $(
                     $(#[$mmeta:meta])*
-                    $modality:ident : $outcomes:tt depends_on [$($mdep:ident),+ $(,)?]
+                    $modality:ident : $outcomes:tt $(depends_on [$($mdep:ident),+ $(,)?])?
                 ),+ $(,)?
             }
         }
@@ -79,8 +150,8 @@ macro_rules! model {
         $crate::model!(@factors $vis [$crate::spec::Z]
             $( [ $(#[$fmeta])* $factor $states [$($controls)?] [$($($fdep),*)?] ] )+
         );
-        $crate::model!(@modalities $vis [$crate::spec::Z]
-            $( [ $(#[$mmeta])* $modality $outcomes [$($mdep),+] ] )+
+        $crate::model!(@modalities $vis [$crate::spec::Z] [$($factor),+]
+            $( [ $(#[$mmeta])* $modality $outcomes [$($($mdep),+)?] ] )+
         );
 
         impl $crate::Spec for $name {
@@ -115,8 +186,18 @@ macro_rules! model {
         }
         $crate::model!(@factors $vis [$crate::spec::S<$($pos)*>] $($rest)*);
     };
-    (@modalities $vis:vis [$($pos:tt)*]) => {};
-    (@modalities $vis:vis [$($pos:tt)*]
+    (@modalities $vis:vis [$($pos:tt)*] [$($all:ident),+]) => {};
+    // No `depends_on`: every factor, in order.
+    (@modalities $vis:vis [$($pos:tt)*] [$($all:ident),+]
+        [ $(#[$mmeta:meta])* $modality:ident $outcomes:tt [] ]
+        $($rest:tt)*
+    ) => {
+        $crate::model!(@modalities $vis [$($pos)*] [$($all),+]
+            [ $(#[$mmeta])* $modality $outcomes [$($all),+] ]
+            $($rest)*
+        );
+    };
+    (@modalities $vis:vis [$($pos:tt)*] [$($all:ident),+]
         [ $(#[$mmeta:meta])* $modality:ident $outcomes:tt [$($mdep:ident),+] ]
         $($rest:tt)*
     ) => {
@@ -129,7 +210,7 @@ macro_rules! model {
             type DependsOn = $crate::type_list![$($mdep),+];
             const NAME: &'static str = stringify!($modality);
         }
-        $crate::model!(@modalities $vis [$crate::spec::S<$($pos)*>] $($rest)*);
+        $crate::model!(@modalities $vis [$crate::spec::S<$($pos)*>] [$($all),+] $($rest)*);
     };
     (@or_one) => { 1 };
     (@or_one $c:tt) => { $c };

@@ -122,7 +122,7 @@ fn an_agent_learns_in_place_and_its_novelty_follows() {
         let mut m = model();
         learn::expected_a(&pa, &mut m, Zeros::Keep).unwrap();
         assert_eq!(agent.model(0).a(), m.a(), "step {step}");
-        let w = agent.efe_terms(0, &qs[0])[1][0].neg_pa_info_gain;
+        let w = agent.efe_terms(0, &qs[0]).unwrap()[1][0].neg_pa_info_gain;
         if step > 0 {
             // More counts, less novelty (the weights shrink toward zero).
             assert!(w.abs() < w_before, "step {step}: {w} vs {w_before}");

@@ -165,7 +165,7 @@ fn agent_steps_do_not_allocate() {
         let (q_pi, neg_efe) = agent.infer_policies(&qs).unwrap();
         black_box(neg_efe);
         let action = agent.sample_action(&q_pi, rng).unwrap();
-        black_box(agent.action_marginals(&q_pi));
+        black_box(agent.action_marginals(&q_pi).unwrap());
         agent.update_empirical_prior(&action, &qs).unwrap()
     };
 
@@ -237,7 +237,7 @@ fn inductive_planning_does_not_allocate() {
             agent
                 .infer_policies_into(&qs, &mut q_pi, &mut neg_efe)
                 .unwrap();
-            black_box(agent.efe_terms(0, &qs[0]));
+            black_box(agent.efe_terms(0, &qs[0]).unwrap());
             let action = [[t % 3, t % 2]; B];
             let next = agent.update_empirical_prior(&action, &qs).unwrap();
             agent

@@ -83,7 +83,7 @@ fn check<
     }
 
     // The inductive value of every policy step.
-    let terms = agent.efe_terms(0, &qs);
+    let terms = agent.efe_terms(0, &qs).unwrap();
     let want_v = data(at(&fx, "outputs/inductive_value_per_policy_step"));
     let got_v: Vec<f64> = terms
         .iter()
@@ -94,6 +94,7 @@ fn check<
     assert!(
         plain
             .efe_terms(0, &qs)
+            .unwrap()
             .iter()
             .flatten()
             .all(|t| t.inductive == 0.0)
@@ -318,6 +319,7 @@ fn learning_b_regenerates_i() {
     assert!(
         agent
             .efe_terms(0, &qs)
+            .unwrap()
             .iter()
             .flatten()
             .all(|t| t.inductive == 0.0)

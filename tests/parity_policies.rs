@@ -213,7 +213,7 @@ fn evaluate<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, NP, 1
         policies: agent.policies().iter().collect(),
         q_pi: q_pi[0],
         neg_efe: neg_efe[0],
-        terms: agent.efe_terms(0, qs),
+        terms: agent.efe_terms(0, qs).unwrap(),
     }
 }
 
@@ -758,7 +758,7 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
     );
 
     // Action marginals, through the agent and the free function.
-    let marg = full.action_marginals(&[q_pi]);
+    let marg = full.action_marginals(&[q_pi]).unwrap();
     let q_pi_arr: [f64; NP] = q_pi.as_slice().try_into().expect("NP entries");
     let marg_free = action_marginals::<f64, S, _, L, NP>(full.policies(), &q_pi_arr);
     assert_eq!(marg[0].0, marg_free);

@@ -122,9 +122,9 @@ where
     assert_eq!(w.len(), H, "{name}: the window is full");
     let infer = |w: &mut Window<T, S, H>, n: usize| {
         if vmp {
-            sequence::vmp(&model, w, n)
+            sequence::vmp(&model, w, n).unwrap()
         } else {
-            sequence::mmp(&model, w, n)
+            sequence::mmp(&model, w, n).unwrap()
         }
     };
     let iters = num(at(&fx, "params/num_iter")) as usize;

@@ -684,7 +684,7 @@ fn run_seq_case<T: Real + Scalar, S, const M: usize, const F: usize, const H: us
     let mut w = Window::<T, S, H>::from_slices(*model.d(), &obs, &acts).unwrap();
     assert_eq!(w.len(), H, "{case}: window length");
     let n = at(&fx, "params/num_iter").as_u64().unwrap() as usize;
-    sequence::run(&model, &mut w, n, messages);
+    sequence::run(&model, &mut w, n, messages).unwrap();
     // The posteriors first (so a mismatch below is the free energy's).
     let want: [Belief<f64, S>; H] = beliefs::<f64, S, H>(&fx, "outputs/qs");
     for (t, (got, want)) in w.beliefs().iter().zip(&want).enumerate() {
@@ -948,7 +948,7 @@ fn exact_posterior_is_log_evidence_and_a_lower_bound() {
             sequence::Messages::Marginal,
             sequence::Messages::Variational,
         ] {
-            sequence::run(&model, &mut w, 16, messages);
+            sequence::run(&model, &mut w, 16, messages).unwrap();
             bound(
                 vfe::sequence(&model, &w, w.beliefs()).unwrap().vfe,
                 "MMP/VMP posteriors",
@@ -1078,7 +1078,7 @@ fn run_random_finite<T: Real + Scalar>() {
             sequence::Messages::Marginal,
             sequence::Messages::Variational,
         ] {
-            sequence::run(&model, &mut w, 8, messages);
+            sequence::run(&model, &mut w, 8, messages).unwrap();
             all_finite(&vfe::sequence(&model, &w, w.beliefs()).unwrap(), &what);
         }
         // One step, index and categorical observations.

@@ -94,7 +94,7 @@ fn a_batch_computes_what_each_agent_would() {
         agent.infer_states(&mut windows).unwrap();
         for w in &windows {
             let mut alone = *w;
-            sequence::mmp(&model, &mut alone, Config::<f64>::default().num_iter);
+            sequence::mmp(&model, &mut alone, Config::<f64>::default().num_iter).unwrap();
             assert_eq!(alone.beliefs(), w.beliefs(), "step {step}");
         }
         let actions: [[usize; 2]; 3] = core::array::from_fn(|b| [(b + step) % 2, 0]);
@@ -117,11 +117,11 @@ fn padding_does_not_leak_into_the_valid_steps() {
         assert_eq!((padded.len(), padded.start()), (3, 3));
         for variational in [false, true] {
             if variational {
-                sequence::vmp(&model, &mut padded, 16);
-                sequence::vmp(&model, &mut exact, 16);
+                sequence::vmp(&model, &mut padded, 16).unwrap();
+                sequence::vmp(&model, &mut exact, 16).unwrap();
             } else {
-                sequence::mmp(&model, &mut padded, 16);
-                sequence::mmp(&model, &mut exact, 16);
+                sequence::mmp(&model, &mut padded, 16).unwrap();
+                sequence::mmp(&model, &mut exact, 16).unwrap();
             }
             for t in 0..3 {
                 let (a, b) = (padded.beliefs()[3 + t], exact.beliefs()[t]);
@@ -173,7 +173,7 @@ fn missing_observations_give_no_evidence_in_a_window() {
     let obs = [[1, MISSING], [MISSING, MISSING], [2, 1]];
     let acts = [[1, 0], [0, 0]];
     let mut w = Window::<f64, Pair, 3>::from_history(prior, obs, acts).unwrap();
-    sequence::mmp(&model, &mut w, 16);
+    sequence::mmp(&model, &mut w, 16).unwrap();
     for q in w.beliefs() {
         assert!(q.as_slice().iter().all(|x| x.is_finite()));
         for f in 0..2 {
@@ -238,7 +238,7 @@ fn the_spm_mode_runs_through_the_agent() {
     assert_eq!(windows[0].beliefs(), &past);
     // Different from pymdp's MMP on the same window (τ = 1/4, 5 sweeps, SPM's messages).
     let mut jax = windows[0];
-    sequence::mmp(&model, &mut jax, 16);
+    sequence::mmp(&model, &mut jax, 16).unwrap();
     assert!((jax.beliefs()[0].factor(0)[0] - past[0].factor(0)[0]).abs() > 1e-3);
 }
 
@@ -456,9 +456,9 @@ fn mmp_and_vmp_match_plain_loops_with_coupled_transitions() {
             let mut w = Window::<f64, Pair, 4>::from_slices(*model.d(), &obs, &acts).unwrap();
             for iters in [1, 3, 16] {
                 if vmp {
-                    sequence::vmp(&model, &mut w, iters);
+                    sequence::vmp(&model, &mut w, iters).unwrap();
                 } else {
-                    sequence::mmp(&model, &mut w, iters);
+                    sequence::mmp(&model, &mut w, iters).unwrap();
                 }
                 let want = reference(&model, &obs, &acts, iters, vmp);
                 for (t, q) in w.beliefs().iter().enumerate() {

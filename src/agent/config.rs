@@ -67,7 +67,7 @@ impl<T: Real> Config<T> {
         self.alpha = T::lit(alpha.into());
         self
     }
-    /// Sets the number of FPI sweeps.
+    /// Sets the number of FPI sweeps (at least 1: [`check`](Self::check) rejects 0).
     pub fn num_iter(mut self, n: usize) -> Self {
         self.num_iter = n;
         self
@@ -107,8 +107,17 @@ impl<T: Real> Config<T> {
         }
     }
 
-    /// Checks γ and α are finite and non-negative.
+    /// Checks γ and α are finite and non-negative, and `num_iter` at least 1
+    /// ([`Problem::ZeroIterations`]).
+    ///
+    /// ```
+    /// use actinf::config::Config;
+    /// assert!(Config::<f64>::default().check().is_ok());
+    /// let e = Config::<f64>::default().num_iter(0).check().unwrap_err();
+    /// assert_eq!(e.problem, actinf::error::Problem::ZeroIterations);
+    /// ```
     pub fn check(&self) -> Result<(), Error> {
+        self.sweeps().check()?;
         for (i, (name, v)) in [("gamma", self.gamma), ("alpha", self.alpha)]
             .into_iter()
             .enumerate()

@@ -239,8 +239,8 @@ where
     where
         Const<H>: Horizon,
     {
-        for (b, w) in windows.iter_mut().enumerate() {
-            w.observe(self.models.get(b), obs[b])
+        for (b, (w, o)) in windows.iter_mut().zip(obs).enumerate() {
+            w.observe(self.models.get(b), *o)
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -255,8 +255,8 @@ where
     where
         Const<H>: Horizon,
     {
-        for (b, w) in windows.iter_mut().enumerate() {
-            w.act(actions[b]).map_err(|e| e.in_agent(b))?;
+        for (b, (w, a)) in windows.iter_mut().zip(actions).enumerate() {
+            w.act(*a).map_err(|e| e.in_agent(b))?;
         }
         Ok(())
     }
@@ -600,6 +600,11 @@ where
 
     /// Policy posterior and `neg_efe` (minus the expected free energy) of every policy, for
     /// every agent: `q_π = softmax(γ · neg_efe + ln E)`.
+    ///
+    /// Errors: beliefs that are not finite or negative ([`Tensor::Belief`]); a `neg_efe` or
+    /// `q_π` that overflows (e.g. preferences `C` near the float limit) is
+    /// [`Problem::NotFinite`](crate::error::Problem::NotFinite) about [`Tensor::NegEfe`] or
+    /// [`Tensor::PolicyPosterior`], never `Ok` with a NaN.
     #[allow(clippy::type_complexity)]
     pub fn infer_policies(
         &self,
@@ -618,8 +623,8 @@ where
         q_pi: &mut [SVector<T, NP>; B],
         neg_efe: &mut [SVector<T, NP>; B],
     ) -> Result<(), Error> {
-        for b in 0..B {
-            self.infer_policies_one(b, qs.belief(b), &mut q_pi[b], &mut neg_efe[b])
+        for (b, (q, g)) in q_pi.iter_mut().zip(neg_efe.iter_mut()).enumerate() {
+            self.infer_policies_one(b, qs.belief(b), q, g)
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -643,37 +648,89 @@ where
             None => efe.neg_efe_into(&self.policies, qs, g),
             Some(ic) => efe.neg_efe_inductive_into(&self.policies, qs, Some(&ic), g),
         }
+        finite_or(Tensor::NegEfe, neg_efe.as_slice())?;
         plan::policy_posterior_into(
             neg_efe.as_slice(),
             self.configs.get(b).gamma,
             self.extras.ln_e(b).map(|e| &e[..]),
             q_pi.as_mut_slice(),
         );
-        Ok(())
+        finite_or(Tensor::PolicyPosterior, q_pi.as_slice())
     }
 
     /// Agent `b`'s per-policy, per-step EFE terms from beliefs `q` (every term computed,
     /// whatever the flags; novelty and inductive terms are zero without novelty weights or
     /// inductive inference). For diagnostics.
     ///
+    /// Errors: `q` not finite or negative ([`Tensor::Belief`]), or a policy's total or a term
+    /// that overflows ([`Tensor::NegEfe`], entry `[policy]` or `[policy, step]`).
+    ///
     /// # Panics
     /// If `b >= B` and the parameters are per agent.
-    pub fn efe_terms(&self, b: usize, q: &Belief<T, S>) -> [[EfeTerms<T>; L]; NP] {
+    pub fn efe_terms(&self, b: usize, q: &Belief<T, S>) -> Result<[[EfeTerms<T>; L]; NP], Error> {
+        q.check(Tensor::Belief, false)?;
         let mut out = [[EfeTerms::ZERO; L]; NP];
         let ic = self.extras.inductive_costs(b, q);
         self.efe(b, Terms::ALL).for_each_policy_inductive(
             &self.policies,
             q,
             ic.as_ref(),
-            |k, terms| out[k] = *terms,
+            |k, terms| {
+                if let Some(slot) = out.get_mut(k) {
+                    *slot = *terms;
+                }
+            },
         );
-        out
+        for (k, steps) in out.iter().enumerate() {
+            // The policy's total (what `infer_policies` sums) must not overflow either.
+            let total = steps.iter().fold(T::ZERO, |a, x| a + x.neg_efe());
+            if !total.is_finite() {
+                return Err(Error::new(
+                    Tensor::NegEfe,
+                    0,
+                    "",
+                    Entry::at(k),
+                    crate::error::Problem::NotFinite {
+                        value: crate::maths::real::to_f64(total),
+                    },
+                ));
+            }
+            for (t, x) in steps.iter().enumerate() {
+                let v = [
+                    x.utility,
+                    x.states_info_gain,
+                    x.neg_pa_info_gain,
+                    x.neg_pb_info_gain,
+                    x.inductive,
+                ];
+                if let Some(bad) = v.iter().find(|v| !v.is_finite()) {
+                    return Err(Error::new(
+                        Tensor::NegEfe,
+                        0,
+                        "",
+                        Entry::new(&[k, t], false),
+                        crate::error::Problem::NotFinite {
+                            value: crate::maths::real::to_f64(*bad),
+                        },
+                    ));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Each agent's first-action marginals `P(u_f = a)` under `q_pi`.
-    pub fn action_marginals(&self, q_pi: &[SVector<T, NP>; B]) -> [ActionMarginals<T, S>; B] {
-        core::array::from_fn(|b| {
-            let p: &[T; NP] = q_pi[b]
+    ///
+    /// Errors: a `q_pi` entry that is not finite or negative ([`Tensor::PolicyPosterior`]).
+    pub fn action_marginals(
+        &self,
+        q_pi: &[SVector<T, NP>; B],
+    ) -> Result<[ActionMarginals<T, S>; B], Error> {
+        for (b, q) in q_pi.iter().enumerate() {
+            check_q_pi(q.as_slice()).map_err(|e| e.in_agent(b))?;
+        }
+        Ok(q_pi.each_ref().map(|q| {
+            let p: &[T; NP] = q
                 .as_slice()
                 .try_into()
                 .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
@@ -681,7 +738,7 @@ where
                 &self.policies,
                 p,
             ))
-        })
+        }))
     }
 
     /// One action per factor for every agent, chosen from `q_pi` as configured (pymdp
@@ -704,18 +761,14 @@ where
         rng: &mut R,
         out: &mut [S::Action; B],
     ) -> Result<(), Error> {
-        for b in 0..B {
-            let q = q_pi[b].as_slice();
-            if maths::first_invalid(q).is_some()
-                && let Err((i, p)) = validate::nonnegative(q, Column::contiguous(NP))
-            {
-                return Err(Error::new(Tensor::PolicyPosterior, 0, "", Entry::at(i), p).in_agent(b));
-            }
+        for (b, (q, slot)) in q_pi.iter().zip(out.iter_mut()).enumerate() {
+            let q = q.as_slice();
+            check_q_pi(q).map_err(|e| e.in_agent(b))?;
             let p: &[T; NP] = q
                 .try_into()
                 .unwrap_or_else(|_| unreachable!("an SVector<T, NP> has NP entries"));
             let c = self.configs.get(b);
-            out[b] = plan::select(
+            *slot = plan::select(
                 &self.policies,
                 p,
                 c.action_selection,
@@ -787,8 +840,8 @@ where
         prior: &impl BeliefBatch<T, S, B>,
     ) -> Result<[infer::Vfe<T>; B], Error> {
         let mut out = [infer::Vfe::<T>::ZERO; B];
-        for (b, slot) in out.iter_mut().enumerate() {
-            *slot = infer::vfe::step(self.models.get(b), &obs[b], qs.belief(b), prior.belief(b))
+        for (b, (slot, o)) in out.iter_mut().zip(obs).enumerate() {
+            *slot = infer::vfe::step(self.models.get(b), o, qs.belief(b), prior.belief(b))
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(out)
@@ -822,15 +875,20 @@ where
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
         let out = out.beliefs_mut();
-        for b in 0..B {
-            out[b] = self
-                .infer_states_one(b, &obs[b], prior.belief(b))
+        for (b, (slot, o)) in out.iter_mut().zip(obs).enumerate() {
+            *slot = self
+                .infer_states_one(b, o, prior.belief(b))
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
     }
 
     /// Agent `b`'s state inference.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`m` is a modality of `S` (FPI calls `ll(m)` for `m < M`), and its tensor \
+                  range lies in the layout that sizes `ll`"
+    )]
     fn infer_states_one(
         &self,
         b: usize,
@@ -870,10 +928,10 @@ where
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
         let out = out.beliefs_mut();
-        for b in 0..B {
-            out[b] = infer::infer_states_categorical_with(
+        for (b, (slot, o)) in out.iter_mut().zip(obs).enumerate() {
+            *slot = infer::infer_states_categorical_with(
                 self.models.get(b),
-                &obs[b],
+                o,
                 prior.belief(b),
                 self.sweeps(b),
             )
@@ -901,8 +959,8 @@ where
         out: &mut impl BeliefBatchMut<T, S, B>,
     ) -> Result<(), Error> {
         let out = out.beliefs_mut();
-        for b in 0..B {
-            self.update_empirical_prior_one(b, &action[b], qs.belief(b), &mut out[b])
+        for (b, (slot, a)) in out.iter_mut().zip(action).enumerate() {
+            self.update_empirical_prior_one(b, a, qs.belief(b), slot)
                 .map_err(|e| e.in_agent(b))?;
         }
         Ok(())
@@ -920,6 +978,24 @@ where
         qs.check(Tensor::Belief, false)?;
         infer::predict(self.models.get(b), action, qs, out);
         Ok(())
+    }
+}
+
+/// Checks a policy posterior given by the caller: finite and non-negative.
+fn check_q_pi<T: Real>(q: &[T]) -> Result<(), Error> {
+    if maths::first_invalid(q).is_some()
+        && let Err((i, p)) = validate::nonnegative(q, Column::contiguous(q.len()))
+    {
+        return Err(Error::new(Tensor::PolicyPosterior, 0, "", Entry::at(i), p));
+    }
+    Ok(())
+}
+
+/// An error naming the first non-finite entry of a computed vector (`tensor` says which).
+fn finite_or<T: Real>(tensor: Tensor, x: &[T]) -> Result<(), Error> {
+    match validate::finite(x, Column::contiguous(x.len())) {
+        Ok(()) => Ok(()),
+        Err((i, p)) => Err(Error::new(tensor, 0, "", Entry::at(i), p)),
     }
 }
 
@@ -952,6 +1028,11 @@ where
     /// Errors: a rate out of range, an empty window, a count column left all zero
     /// ([`Zeros::Keep`](crate::learn::Zeros)), or (OVF/exact) a learned factor whose `B` has
     /// several parents.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`t` runs over `first..H` with `first < H`: it indexes the window's `H` \
+                  observations and beliefs, and `t - 1` (for `t >= 1`) its `H - 1` actions and joints"
+    )]
     pub fn infer_parameters<const H: usize>(
         &mut self,
         b: usize,
@@ -1187,18 +1268,12 @@ macro_rules! sequence_agent {
 
 sequence_agent!(
     Mmp,
-    |m, w, n| -> Result<(), Error> {
-        infer::sequence::mmp(m, w, n);
-        Ok(())
-    },
+    |m, w, n| -> Result<(), Error> { infer::sequence::mmp(m, w, n) },
     "marginal message passing"
 );
 sequence_agent!(
     Vmp,
-    |m, w, n| -> Result<(), Error> {
-        infer::sequence::vmp(m, w, n);
-        Ok(())
-    },
+    |m, w, n| -> Result<(), Error> { infer::sequence::vmp(m, w, n) },
     "variational message passing"
 );
 sequence_agent!(
@@ -1355,6 +1430,10 @@ impl<T: Real, S: Spec> ActionMarginals<T, S> {
     ///
     /// # Panics
     /// If `f` is not a factor of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics only for `f >= F` (documented); the range is the layout's for factor `f`"
+    )]
     pub fn factor(&self, f: usize) -> &[T] {
         let info = &spec::factors::<S>()[f];
         &self.0.as_ref()[info.control_offset..info.control_offset + info.controls]
@@ -1378,6 +1457,10 @@ pub fn habits<T: Real, const NP: usize>(e: &[T; NP]) -> Result<LnHabits<T, NP>, 
 }
 
 /// Flat preferences `C` from pymdp's layout, checked finite.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`info.range()` is modality `m`'s range in the layout that sizes `S::Outcomes`"
+)]
 pub fn preferences<T: Real, S: Spec>(c: &OutcomesInputOf<T, S>) -> Result<S::Outcomes<T>, Error> {
     let mut out = <S::Outcomes<T> as Flat<T>>::ZERO;
     for (m, info) in spec::modalities::<S>().iter().enumerate() {

@@ -9,6 +9,7 @@
 //!   it: the result is identical to running them all); [`Sweeps::Fixed`] always runs them
 //!   all, for a constant step time.
 
+use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::{self, Real};
 use crate::model::Belief;
 use crate::spec::{self, Flat, MAX_PARENTS, Spec};
@@ -29,12 +30,40 @@ impl Sweeps {
             Sweeps::UpTo(n) | Sweeps::Fixed(n) => n,
         }
     }
+
+    /// Checks that at least one sweep runs ([`Problem::ZeroIterations`] otherwise: no sweep
+    /// would leave a uniform posterior that ignores the observation and the prior).
+    ///
+    /// ```
+    /// use actinf::infer::Sweeps;
+    /// assert!(Sweeps::UpTo(1).check().is_ok());
+    /// assert_eq!(
+    ///     Sweeps::Fixed(0).check().unwrap_err().problem,
+    ///     actinf::error::Problem::ZeroIterations
+    /// );
+    /// ```
+    pub fn check(self) -> Result<(), Error> {
+        if self.max() == 0 {
+            return Err(Error::new(
+                Tensor::Hyperparameter,
+                0,
+                "num_iter",
+                Entry::at(0),
+                Problem::ZeroIterations,
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The FPI kernel: beliefs from per-modality log-likelihood tensors `ll(m)` (over each
 /// modality's parents) and a prior.
 ///
 /// The prior need not be normalised (pymdp takes `ln max(p, MINVAL)` of whatever it gets).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; `m` and `f` run over the model's modalities and factors"
+)]
 pub fn fpi<'a, T: Real + 'a, S: Spec>(
     ll: impl Fn(usize) -> &'a [T],
     prior: &Belief<T, S>,

@@ -74,6 +74,10 @@ impl<T: Real, S: SingleFactor, const H: usize> fmt::Debug for Hmm<T, S, H>
 where
     Const<H>: Horizon,
 {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`start <= H` is an invariant of the private fields"
+    )]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Hmm")
             .field("start", &self.start)
@@ -106,6 +110,10 @@ where
     /// `p(s_t = i | s_{t+1} = j, o_{1:T})` for the transition from slot `t` to `t + 1`
     /// (pymdp's `cond_prev_given_next[t, j, i]`), in the layout of [`Pairwise`]:
     /// `ξ_t[j, i] / max(γ_{t+1}(j), MINVAL)`. Zeros for a padding transition or `t ≥ H − 1`.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn conditional(&self, t: usize) -> Pairwise<T, S> {
         let mut out = Pairwise::ZERO;
         if t < self.start || t + 1 >= H {
@@ -149,6 +157,10 @@ where
 /// assert!((post.log_evidence + 2.808341).abs() < 1e-5);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn forward_backward<T: Real, S: SingleFactor, const H: usize>(
     model: &Model<T, S>,
     window: &Window<T, S, H>,
@@ -284,6 +296,10 @@ where
 
 /// `out(s) = Σ_m ln max(A_m[o_m, s], MINVAL)` over the single factor's states (0 for a
 /// missing modality; a modality with no parent adds its constant to every state).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn log_likelihood<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &S::Observation,

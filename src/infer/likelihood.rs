@@ -16,6 +16,10 @@ use crate::spec::{self, Flat, Spec};
 /// If an observation index is out of range (check with
 /// [`check_observation`](crate::model::check_observation)).
 #[inline]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; an observation index out of range panics (documented): the public entry points check it first"
+)]
 pub fn index_into<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &S::Observation,
@@ -43,6 +47,10 @@ pub fn index_into<T: Real, S: Spec>(
 ///
 /// # Panics
 /// If `m` is not a modality or `o` is out of range.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "panics for `m` or `o` out of range (documented)"
+)]
 pub fn index_row<T: Real, S: Spec>(
     model: &Model<T, S>,
     m: usize,
@@ -57,6 +65,10 @@ pub fn index_row<T: Real, S: Spec>(
 
 /// `ll_m = Σ_o o_m[o] ln A_m[o, ·]` for every modality of a categorical observation, written
 /// into `out` (one tensor over each modality's parents, at its tensor offset).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn categorical_into<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &Categorical<T, S>,

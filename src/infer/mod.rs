@@ -51,8 +51,9 @@ pub fn check_prior<T: Real, S: Spec>(prior: &Belief<T, S>) -> Result<(), Error> 
 /// exact fixed point, which gives the same result as running them all).
 ///
 /// `prior` is the empirical prior: `D` at the first step, then
-/// [`update_empirical_prior`]'s output. Errors: an observation index out of range, or a prior
-/// with a negative or non-finite entry.
+/// [`update_empirical_prior`]'s output. Errors: an observation index out of range, a prior
+/// with a negative or non-finite entry, or `num_iter == 0`
+/// ([`Problem::ZeroIterations`](crate::error::Problem::ZeroIterations)).
 ///
 /// ```
 /// actinf::model! { pub Coin { factors { Side: 2 } modalities { Seen: 2 depends_on [Side] } } }
@@ -73,6 +74,10 @@ pub fn infer_states<T: Real, S: Spec>(
 }
 
 /// [`infer_states`] with an explicit sweep policy ([`Sweeps::Fixed`] for constant time).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "FPI calls `ll(m)` only for modalities `m < M`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn infer_states_with<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &S::Observation,
@@ -80,6 +85,7 @@ pub fn infer_states_with<T: Real, S: Spec>(
     sweeps: Sweeps,
 ) -> Result<Belief<T, S>, Error> {
     check_observation::<S>(obs)?;
+    sweeps.check()?;
     check_prior(prior)?;
     let mut ll = likelihood::zero_tensors::<T, S>();
     likelihood::index_into(model, obs, &mut ll);
@@ -100,12 +106,17 @@ pub fn infer_states_categorical<T: Real, S: Spec>(
 }
 
 /// [`infer_states_categorical`] with an explicit sweep policy.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "FPI calls `ll(m)` only for modalities `m < M`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn infer_states_categorical_with<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &Categorical<T, S>,
     prior: &Belief<T, S>,
     sweeps: Sweeps,
 ) -> Result<Belief<T, S>, Error> {
+    sweeps.check()?;
     check_prior(prior)?;
     let mut ll = likelihood::zero_tensors::<T, S>();
     likelihood::categorical_into(model, obs, &mut ll);

@@ -31,6 +31,10 @@ pub fn check_action<S: Spec>(action: &S::Action) -> Result<(), Error> {
 /// parent state's weight to its single successor; otherwise the columns of `B` are mixed
 /// (skipping parent states of zero weight).
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; `u` is a checked action and one-hot targets are rows of the factor"
+)]
 pub fn predict_factor<T: Real, S: Spec>(
     model: &Model<T, S>,
     f: usize,
@@ -64,6 +68,10 @@ pub fn predict_factor<T: Real, S: Spec>(
 
 /// Every factor's prediction under `action`, written into `out`.
 #[inline]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`f` runs over the action's entries, one per factor; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn predict<T: Real, S: Spec>(
     model: &Model<T, S>,
     action: &S::Action,

@@ -24,6 +24,8 @@
 
 use nalgebra::Const;
 
+use crate::error::Error;
+use crate::infer::Sweeps;
 use crate::infer::likelihood;
 use crate::infer::window::{Horizon, Window};
 use crate::maths::{self, Real};
@@ -41,6 +43,9 @@ pub enum Messages {
 
 /// pymdp's `run_mmp`: MMP over the window with `num_iter` sweeps.
 ///
+/// Errors: `num_iter == 0` ([`Problem::ZeroIterations`](crate::error::Problem::ZeroIterations):
+/// no sweep would leave uniform beliefs that ignore the observations and the prior).
+///
 /// ```
 /// actinf::model! { pub Hmm { factors { Hidden: 2 controlled_by 2 } modalities { Seen: 2 depends_on [Hidden] } } }
 /// use actinf::{Belief, Model, inference::{Window, sequence}, list};
@@ -51,45 +56,54 @@ pub enum Messages {
 ///     &list![[0.55, 0.45]],
 /// )?;
 /// let mut w = Window::<f64, Hmm, 3>::from_history(*model.d(), [[0], [1], [1]], [[0], [1]])?;
-/// sequence::mmp(&model, &mut w, 16);
+/// sequence::mmp(&model, &mut w, 16)?;
 /// // pymdp 1.0.4 (inventory §2.5): [[0.8363426, 0.1636574], [0.1668307, 0.8331693], [0.116369, 0.8836311]]
 /// assert!((w.beliefs()[0].factor(0)[0] - 0.8363426).abs() < 1e-6);
 /// assert!((w.beliefs()[1].factor(0)[0] - 0.1668307).abs() < 1e-6);
 /// assert!((w.beliefs()[2].factor(0)[1] - 0.8836311).abs() < 1e-6);
-/// sequence::vmp(&model, &mut w, 16); // [[0.8416303, ..], [0.3548452, ..], [0.0912145, ..]]
+/// sequence::vmp(&model, &mut w, 16)?; // [[0.8416303, ..], [0.3548452, ..], [0.0912145, ..]]
 /// assert!((w.beliefs()[1].factor(0)[0] - 0.3548452).abs() < 1e-6);
+/// assert!(sequence::mmp(&model, &mut w, 0).is_err());
 /// # Ok::<(), actinf::Error>(())
 /// ```
 pub fn mmp<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &mut Window<T, S, H>,
     num_iter: usize,
-) where
+) -> Result<(), Error>
+where
     Const<H>: Horizon,
 {
-    run(model, window, num_iter, Messages::Marginal);
+    run(model, window, num_iter, Messages::Marginal)
 }
 
-/// pymdp's `run_vmp`: VMP over the window with `num_iter` sweeps.
+/// pymdp's `run_vmp`: VMP over the window with `num_iter` sweeps (errors as [`mmp`]).
 pub fn vmp<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &mut Window<T, S, H>,
     num_iter: usize,
-) where
+) -> Result<(), Error>
+where
     Const<H>: Horizon,
 {
-    run(model, window, num_iter, Messages::Variational);
+    run(model, window, num_iter, Messages::Variational)
 }
 
-/// MMP or VMP over the window (see the module docs).
+/// MMP or VMP over the window (see the module docs); errors as [`mmp`].
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn run<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &mut Window<T, S, H>,
     num_iter: usize,
     messages: Messages,
-) where
+) -> Result<(), Error>
+where
     Const<H>: Horizon,
 {
+    Sweeps::UpTo(num_iter).check()?;
     let fs = spec::factors::<S>();
     let ms = spec::modalities::<S>();
     let mut ln_prior = *window.prior();
@@ -198,6 +212,7 @@ pub fn run<T: Real, S: Spec, const H: usize>(
         }
     }
     *window.beliefs_mut() = q;
+    Ok(())
 }
 
 /// Scratch of one message.
@@ -223,6 +238,10 @@ impl<T: Real, S: Spec> Scratch<T, S> {
 
 /// VMP's forward message: `out(s) = Σ_j w_j ln max(B_f(u)[s, j], MINVAL)`, `w` the joint of
 /// `q` over `f`'s parents.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn expected_ln_transition<T: Real, S: Spec>(
     model: &Model<T, S>,
     f: usize,
@@ -258,6 +277,10 @@ fn expected_ln_transition<T: Real, S: Spec>(
 ///
 /// `w_j` being the product of `q_t` over `i`'s parents other than `f`.
 #[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn backward<T: Real, S: Spec>(
     model: &Model<T, S>,
     messages: Messages,

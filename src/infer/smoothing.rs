@@ -41,6 +41,10 @@ use crate::spec::{self, Flat, SingleFactor, Spec};
 
 /// One filtering step: FPI on `obs` with prior `prior` (no checks: window data are checked
 /// when they enter the window).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn step<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &S::Observation,
@@ -88,6 +92,10 @@ fn step<T: Real, S: Spec>(
 /// assert!((w.beliefs()[2].factor(0)[0] - 0.1044117).abs() < 1e-6);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn filter_latest<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &mut Window<T, S, H>,
@@ -132,6 +140,10 @@ where
 /// assert!((w.beliefs()[1].factor(0)[0] - 0.251799).abs() < 1e-6);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn filter<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &mut Window<T, S, H>,
@@ -266,6 +278,10 @@ impl Variant {
 }
 
 /// The backward pass shared by [`smooth`] and [`smooth_exact`].
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn backward<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &Window<T, S, H>,
@@ -339,6 +355,10 @@ where
 /// Factor `f`'s transition under action `u` as an `N_f × N_f` column-major matrix over its
 /// own previous state: `B` itself for a factor-local transition, else `B` with its other
 /// parents averaged under `q` (written into `scratch`).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn conditioned_transition<'a, T: Real, S: Spec>(
     model: &'a Model<T, S>,
     f: usize,

@@ -56,6 +56,7 @@ pub const SPM_LOG_FLOOR: f64 = 1e-16;
 /// assert_eq!((c.num_iter, c.tau, c.log_floor), (5, 0.25, 1e-16));
 /// let longer = SpmConfig { num_iter: 16, ..c };
 /// assert!(longer.check().is_ok());
+/// assert!(SpmConfig { num_iter: 0, ..c }.check().is_err()); // no sweep: ZeroIterations
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SpmConfig<T> {
@@ -80,8 +81,10 @@ impl<T: Real> Default for SpmConfig<T> {
 
 impl<T: Real> SpmConfig<T> {
     /// Checks that `tau` and `log_floor` are finite and non-negative (an error names the
-    /// hyperparameter and its value).
+    /// hyperparameter and its value), and `num_iter` at least 1
+    /// ([`Problem::ZeroIterations`]).
     pub fn check(&self) -> Result<(), Error> {
+        crate::infer::Sweeps::UpTo(self.num_iter).check()?;
         for (i, (name, v)) in [("tau", self.tau), ("log_floor", self.log_floor)]
             .into_iter()
             .enumerate()
@@ -154,6 +157,10 @@ where
 /// assert!((future[0].factor(0)[0] - 0.3807150).abs() < 1e-6);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn spm_mmp<T: Real, S: Spec, const H: usize, const L: usize>(
     model: &Model<T, S>,
     window: &Window<T, S, H>,
@@ -325,6 +332,10 @@ struct Steps<'a, T: Real, S: Spec> {
 }
 
 impl<T: Real, S: Spec> Steps<'_, T, S> {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`t < H` and the factor's range from the layout"
+    )]
     fn get(&self, t: usize) -> &Belief<T, S> {
         match t.checked_sub(self.past.len()) {
             None => &self.past[t],
@@ -332,6 +343,10 @@ impl<T: Real, S: Spec> Steps<'_, T, S> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`t < H` and the factor's range from the layout"
+    )]
     fn get_mut(&mut self, t: usize) -> &mut Belief<T, S> {
         match t.checked_sub(self.past.len()) {
             None => &mut self.past[t],
@@ -360,6 +375,10 @@ impl<T: Real, S: Spec> Scratch<T, S> {
 }
 
 /// `rows_m[j] = A_m[o_m, j]` for every observed modality (a row of `A`, not of `ln A`).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn likelihood_rows<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &S::Observation,
@@ -382,6 +401,10 @@ fn likelihood_rows<T: Real, S: Spec>(
 /// `out(s_f) = Σ_{s∖f} ∏_{g≠f} q_g(s_g) ∏_m A_m(o_m | s)` over the joint states of all
 /// factors (SPM's `spm_dot` of the joint likelihood with every marginal but `f`'s); a
 /// [`MISSING`] modality is left out of the product. Joint states of zero weight are skipped.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn expected_likelihood<T: Real, S: Spec>(
     obs: &S::Observation,
     rows: &S::Tensors<T>,

@@ -225,6 +225,10 @@ pub fn step<T: Real, S: Spec>(
 /// assert!((soft.vfe - vfe::step(&model, &[1], &q, &q)?.vfe).abs() < 1e-15);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn step_categorical<T: Real, S: Spec>(
     model: &Model<T, S>,
     obs: &Categorical<T, S>,
@@ -267,7 +271,7 @@ pub fn step_categorical<T: Real, S: Spec>(
 ///     &list![[0.55, 0.45]],
 /// )?;
 /// let mut w = Window::<f64, Hmm, 3>::from_history(*model.d(), [[0], [1], [1]], [[0], [1]])?;
-/// sequence::mmp(&model, &mut w, 16);
+/// sequence::mmp(&model, &mut w, 16)?;
 /// let f = vfe::sequence(&model, &w, w.beliefs())?;
 /// assert_eq!(f.transition_cross_entropy_t[0], 0.0); // the first step has the prior instead
 /// assert!((f.vfe - f.vfe_t.iter().sum::<f64>()).abs() < 1e-12);
@@ -326,6 +330,10 @@ where
 /// assert!((f.vfe + f64::ln(evidence)).abs() < 1e-12);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn sequence_joint<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &Window<T, S, H>,
@@ -404,6 +412,10 @@ fn cross_entropy<T: Real, S: Spec>(q: &Belief<T, S>, p: &Belief<T, S>) -> T {
 
 /// A modality's log-likelihood over its parents for an index observation: writes
 /// `ln max(A_m[o_m, ·], MINVAL)` and returns `true`, or `false` for [`MISSING`] (no term).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "observations are checked before; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn index_ll<'a, T: Real, S: Spec>(
     model: &'a Model<T, S>,
     obs: &'a S::Observation,
@@ -423,6 +435,10 @@ fn index_ll<'a, T: Real, S: Spec>(
 /// `Σ_m E_q[ll_m] = Σ_m Σ_j ll_m(j) ∏_{d ∈ parents(m)} q_d(s_d(j))` (pymdp
 /// `compute_accuracy`); `ll(m, out)` writes `ll_m` into `out[..J_m]`, or returns `false` to
 /// skip the modality.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn accuracy<T: Real, S: Spec>(
     q: &Belief<T, S>,
     scratch: &mut Scratch<T, S>,
@@ -442,6 +458,10 @@ fn accuracy<T: Real, S: Spec>(
 
 /// `−Σ_f Σ_{s', j} q_t,f(s') w_j ln max(B_f(u_f)[s', j], MINVAL)`, `w` the mean-field joint
 /// of `q_prev` over `B_f`'s parents.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn transition_cross_entropy<T: Real, S: Spec>(
     model: &Model<T, S>,
     action: &S::Action,
@@ -467,6 +487,10 @@ fn transition_cross_entropy<T: Real, S: Spec>(
 }
 
 /// `−Σ_f Σ_{j, i} J_f(j, i) ln max(B_f(u_f)[j, i], MINVAL)` (every `B_f` depends on `f` only).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn transition_cross_entropy_joint<T: Real, S: Spec>(
     model: &Model<T, S>,
     action: &S::Action,
@@ -501,6 +525,10 @@ fn conditional_neg_entropy<T: Real, S: Spec>(joint: &Pairwise<T, S>) -> T {
 }
 
 /// The sequence free energy, mean-field (`joints = None`) or with pairwise joints.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "time steps run below `H` (the window's array length), and `start <= H`; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn run<T: Real, S: Spec, const H: usize>(
     model: &Model<T, S>,
     window: &Window<T, S, H>,

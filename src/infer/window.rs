@@ -119,6 +119,10 @@ impl<T: Real, S: Spec, const H: usize> fmt::Debug for Window<T, S, H>
 where
     Const<H>: Horizon,
 {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`len <= H` is an invariant of the private fields"
+    )]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Window")
             .field("len", &self.len)
@@ -180,6 +184,10 @@ where
     ///
     /// Errors: no observations, `actions.len() != observations.len() − 1`, or an entry out
     /// of range.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "time steps run below `H` (the window's array length), and `start <= H` (lengths checked first)"
+    )]
     pub fn from_slices(
         prior: Belief<T, S>,
         observations: &[S::Observation],
@@ -215,6 +223,10 @@ where
     ///
     /// Errors: an observation out of range ([`MISSING`](crate::MISSING) is allowed), or no
     /// action recorded since the previous observation.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`H >= 1` (`Horizon`) and `len <= H`; the observation is checked first"
+    )]
     pub fn observe(&mut self, model: &Model<T, S>, obs: S::Observation) -> Result<(), Error> {
         check_observation::<S>(&obs)?;
         if self.len == 0 {
@@ -318,6 +330,7 @@ where
     }
 
     /// The belief over the latest step (slot `H − 1`).
+    #[allow(clippy::indexing_slicing, reason = "`H >= 1` (`Horizon`)")]
     pub fn latest(&self) -> &Belief<T, S> {
         &self.beliefs[H - 1]
     }
@@ -343,6 +356,10 @@ where
     Const<H>: Horizon,
 {
     /// Agent `b`'s belief over its latest step.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`b < B` is the contract of `BeliefBatch::belief` (documented)"
+    )]
     fn belief(&self, b: usize) -> &Belief<T, S> {
         self[b].latest()
     }

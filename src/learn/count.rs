@@ -33,6 +33,10 @@ use crate::spec::{self, Flat, Spec};
 /// assert_eq!(pa.as_slice(), &[1.0, 2.5, 1.0, 1.5]);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "observations are checked before counting; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn count_a<T: Real, S: Spec>(
     pa: &mut DirichletA<T, S>,
     obs: &S::Observation,
@@ -61,6 +65,10 @@ pub fn count_a<T: Real, S: Spec>(
 /// [`count_a`] for a categorical observation: `pA_m += lr · o_m ⊗ q(parents(m))`.
 ///
 /// Errors: a learning rate that is negative or not finite.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn count_a_categorical<T: Real, S: Spec>(
     pa: &mut DirichletA<T, S>,
     obs: &Categorical<T, S>,
@@ -91,6 +99,10 @@ pub fn count_a_categorical<T: Real, S: Spec>(
 /// `pB_f[·, j, u_f] += lr · q_next,f ⊗ q(parents(f))_j` (pymdp's joint for FPI, MMP and VMP).
 ///
 /// Errors: a learning rate that is negative or not finite, an action out of range.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "actions are checked before counting; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn count_b<T: Real, S: Spec>(
     pb: &mut DirichletB<T, S>,
     q_next: &Belief<T, S>,
@@ -127,6 +139,10 @@ pub fn count_b<T: Real, S: Spec>(
 /// Errors: a learning rate that is negative or not finite, an action out of range, or a
 /// learned factor whose transition depends on other factors (a pairwise joint covers its own
 /// states only).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "actions are checked before counting; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn count_b_pairwise<T: Real, S: Spec>(
     pb: &mut DirichletB<T, S>,
     joint: &Pairwise<T, S>,
@@ -184,6 +200,10 @@ pub fn count_d<T: Real, S: Spec>(
 }
 
 /// Multiplies the learned counts by the forgetting rate (nothing without forgetting).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn forget_a<T: Real, S: Spec>(pa: &mut DirichletA<T, S>, rule: &Learning<T>) {
     if let Forgetting::Decay { rate } = rule.forgetting {
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
@@ -195,6 +215,10 @@ pub fn forget_a<T: Real, S: Spec>(pa: &mut DirichletA<T, S>, rule: &Learning<T>)
 }
 
 /// Multiplies the learned counts by the forgetting rate (nothing without forgetting).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn forget_b<T: Real, S: Spec>(pb: &mut DirichletB<T, S>, rule: &Learning<T>) {
     if let Forgetting::Decay { rate } = rule.forgetting {
         for (f, info) in spec::factors::<S>().iter().enumerate() {
@@ -293,6 +317,10 @@ pub fn expected_a<T: Real, S: Spec>(
 /// [`expected_a`].
 ///
 /// Errors (`Keep`): a column whose counts are all zero.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn expected_b<T: Real, S: Spec>(
     pb: &DirichletB<T, S>,
     model: &mut Model<T, S>,
@@ -379,6 +407,10 @@ fn zero_column(tensor: Tensor, index: usize, name: &'static str, j: usize) -> Er
 }
 
 /// Factor `f`'s counts under action `u`, by column.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn transition_mut<T: Real, S: Spec>(pb: &mut DirichletB<T, S>, f: usize, u: usize) -> &mut [T] {
     let info = &spec::factors::<S>()[f];
     let nj = info.states * info.parents.joint;

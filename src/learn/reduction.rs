@@ -154,6 +154,10 @@ fn betaln_support<T: Real>(z: &[T]) -> T {
 }
 
 /// Column `j` of `x` (`n` entries each), or `x` itself when it is one shared column.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "column `j` below the column count the caller's length check gave"
+)]
 fn column<T>(x: &[T], n: usize, j: usize, shared: bool) -> &[T] {
     if shared { x } else { &x[j * n..(j + 1) * n] }
 }

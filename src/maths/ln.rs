@@ -395,6 +395,10 @@ static TABLE: [[f64; 4]; 64] = [
 
 /// The per-lane part: `(z, c, 1/c, ln c, its low part, k)` for a positive, normal, finite `x`.
 #[inline(always)]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the table index is 6 bits (`& 63`) into a 64-entry table"
+)]
 pub(crate) fn split(x: f64) -> [f64; 6] {
     let ix = x.to_bits();
     let tmp = ix.wrapping_sub(OFF);
@@ -411,6 +415,10 @@ macro_rules! ln_f64_pack {
         /// `ln x` lane by lane (see the module docs); lanes outside the positive normal
         /// range take `wide`'s special cases.
         #[inline(always)]
+        #[allow(
+            clippy::indexing_slicing,
+            reason = "lane `l < $n` and part `j < 6` index fixed-size arrays of those lengths"
+        )]
         pub(crate) fn $name(x: wide::$p) -> wide::$p {
             use wide::$p;
             let normal = x.simd_ge($p::splat(f64::MIN_POSITIVE)) & x.simd_le($p::splat(f64::MAX));

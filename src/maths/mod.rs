@@ -183,10 +183,14 @@ pub fn dirichlet_kl<T: Real, const N: usize>(q: &SVector<T, N>, p: &SVector<T, N
 /// assert_eq!(actinf::maths::argmax(&[0.2, 0.4, 0.4]), 1);
 /// ```
 pub fn argmax<T: PartialOrd + Copy>(x: &[T]) -> usize {
-    let mut best = 0;
+    let Some(&first) = x.first() else {
+        return 0;
+    };
+    let (mut best, mut best_v) = (0, first);
     for (i, &v) in x.iter().enumerate().skip(1) {
-        if v > x[best] {
+        if v > best_v {
             best = i;
+            best_v = v;
         }
     }
     best

@@ -118,6 +118,10 @@ pub trait Pack<T>:
     /// Lane-wise exponential.
     fn exp(self) -> Self;
     /// Sum of the lanes, in a fixed order (pairwise).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "lane indices `i + n < LANES` while halving a fixed-size lane array"
+    )]
     fn sum(self) -> T;
     /// Largest lane.
     fn max_lane(self) -> T;
@@ -202,6 +206,10 @@ macro_rules! impl_pack {
                 <$p>::exp(self)
             }
             #[inline(always)]
+            #[allow(
+                clippy::indexing_slicing,
+                reason = "lane indices `i + n < LANES` while halving a fixed-size lane array"
+            )]
             fn sum(self) -> $t {
                 let a = self.as_array();
                 let mut w = *a;

@@ -13,12 +13,19 @@ pub const MAX_AXES: usize = 16;
 /// The outer product of the marginals, in C order: `w_j = ∏_k q_k(s_k(j))` (pymdp
 /// `spm_cross`). `out` must hold `∏_k |q_k|` values; an empty `q` gives `[1]`.
 ///
+/// # Panics
+/// If `out` is shorter than `∏_k |q_k|`.
+///
 /// ```
 /// let mut w = [0.0f64; 6];
 /// actinf::maths::outer_into(&[&[0.5, 0.5], &[0.2, 0.3, 0.5]], &mut w);
 /// assert_eq!(w, [0.1, 0.15, 0.25, 0.1, 0.15, 0.25]);
 /// ```
 #[inline]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
+)]
 pub fn outer_into<T: Real>(q: &[&[T]], out: &mut [T]) {
     match q {
         [] => {
@@ -48,7 +55,14 @@ pub fn outer_into<T: Real>(q: &[&[T]], out: &mut [T]) {
 
 /// `Σ_j t_j ∏_k q_k(s_k(j))`: a scalar tensor contracted with every marginal. `joint` is
 /// scratch space of at least `|t|` values.
+///
+/// # Panics
+/// If `joint` is shorter than `t`, or `t` is shorter than `∏_k |q_k|`.
 #[inline]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
+)]
 pub fn contract<T: Real>(t: &[T], q: &[&[T]], joint: &mut [T]) -> T {
     match q {
         [] => t.first().copied().unwrap_or(T::ZERO),
@@ -67,7 +81,15 @@ pub fn contract<T: Real>(t: &[T], q: &[&[T]], joint: &mut [T]) -> T {
 ///
 /// `out[k]` is added to at `offsets[k]` of the flat slice `out` (the axes' marginals live in
 /// one flat belief vector, each at its own offset).
+///
+/// # Panics
+/// If `offsets` has fewer entries than `q`, `out` ends before an axis's marginal, or `t` is
+/// shorter than `∏_k |q_k|`.
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
+)]
 pub fn messages_add<T: Real>(t: &[T], q: &[&[T]], offsets: &[usize], out: &mut [T]) {
     match q {
         [] => {}
@@ -88,6 +110,10 @@ pub fn messages_add<T: Real>(t: &[T], q: &[&[T]], offsets: &[usize], out: &mut [
 }
 
 /// Three or more axes: every entry's weight without axis `k` from prefix and suffix products.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
+)]
 fn messages_general<T: Real>(t: &[T], q: &[&[T]], offsets: &[usize], out: &mut [T]) {
     const MAX: usize = MAX_AXES;
     let k = q.len().min(MAX);

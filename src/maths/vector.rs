@@ -91,6 +91,10 @@ pub fn sum<T: Real>(x: &[T]) -> T {
 
 /// `Σ a_i b_i` over the common length.
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "slices to the common length of both inputs"
+)]
 pub fn dot<T: Real>(a: &[T], b: &[T]) -> T {
     let len = a.len().min(b.len());
     let (a, b) = (&a[..len], &b[..len]);
@@ -123,6 +127,10 @@ pub fn dot<T: Real>(a: &[T], b: &[T]) -> T {
 
 /// `y ← y + α x` over the common length.
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "slices to the common length of both inputs"
+)]
 pub fn axpy<T: Real>(alpha: T, x: &[T], y: &mut [T]) {
     let n = lanes::<T>();
     let len = x.len().min(y.len());
@@ -197,7 +205,14 @@ pub fn softmax_in_place<T: Real>(x: &mut [T]) {
 
 /// `y_r ← Σ_j a[r·C + j] x_j` with `C = x.len()` and `R = y.len()`: a row-major `R × C`
 /// matrix times a vector. Four rows at a time share each load of `x`.
+///
+/// # Panics
+/// If `a` holds fewer than `R × C` values.
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
+)]
 pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
     let c = x.len();
     if c == 0 {
@@ -261,7 +276,14 @@ pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
 ///
 /// The output is built four packs at a time in registers (every column's slice of them
 /// loaded once), so a dense product streams `A` once at one load per multiply–add.
+///
+/// # Panics
+/// If `a` holds fewer than `w.len() × R` values.
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
+)]
 pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
     let r = y.len();
     if r == 0 {

@@ -3,12 +3,12 @@
 use core::fmt;
 use core::ops::{Index, IndexMut};
 
-use nalgebra::{Const, SVectorView};
+use nalgebra::SVectorView;
 
 use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::{self, Real};
 use crate::model::validate::{self, Column};
-use crate::spec::{self, Factor, FactorList, Flat, HasFactor, Parents, Spec};
+use crate::spec::{self, FactorList, Flat, HasFactor, HasStates, Parents, Spec};
 use crate::types::FactorInputOf;
 
 /// One agent's marginal beliefs: a categorical distribution per hidden-state factor
@@ -76,6 +76,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
     pub const ZERO: Self = Belief(<S::States<T> as Flat<T>>::ZERO);
 
     /// Uniform beliefs, `1/N_f` for every factor.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn uniform() -> Self {
         let mut q = Self::ZERO;
         for info in spec::factors::<S>() {
@@ -101,6 +105,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
     }
 
     /// Beliefs from plain arrays without checks (for priors that need not be normalised).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn from_input_unchecked(input: FactorInputOf<T, S>) -> Self {
         let mut q = Self::ZERO;
         for (f, info) in spec::factors::<S>().iter().enumerate() {
@@ -165,28 +173,58 @@ impl<T: Real, S: Spec> Belief<T, S> {
         self.0.as_mut()
     }
 
-    /// Factor `f`'s marginal as a slice.
+    /// Factor `f`'s marginal as a slice (see [`try_factor`](Self::try_factor) for a checked
+    /// variant).
     ///
     /// # Panics
-    /// If `f` is not a factor of the model (`f >= F`).
+    /// If `f` is not a factor of the model (`f >= F`), with a message naming the model.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` out of range, with a message (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn factor(&self, f: usize) -> &[T] {
-        &self.0.as_ref()[spec::factors::<S>()[f].range()]
+        &self.0.as_ref()[factor_info::<S>(f).range()]
+    }
+
+    /// Factor `f`'s marginal, or `None` if `f` is not a factor of the model.
+    ///
+    /// ```
+    /// # actinf::model! { pub Two { factors { Fa: 2, Fb: 3 } modalities { Ob: 2 depends_on [Fa] } } }
+    /// let q = actinf::Belief::<f64, Two>::uniform();
+    /// assert_eq!(q.try_factor(1).map(<[f64]>::len), Some(3));
+    /// assert_eq!(q.try_factor(2), None);
+    /// ```
+    #[inline]
+    pub fn try_factor(&self, f: usize) -> Option<&[T]> {
+        let info = spec::factors::<S>().get(f)?;
+        self.0.as_ref().get(info.range())
     }
 
     /// Factor `f`'s marginal as a mutable slice.
     ///
     /// # Panics
-    /// If `f` is not a factor of the model (`f >= F`).
+    /// If `f` is not a factor of the model (`f >= F`), with a message naming the model.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` out of range, with a message (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn factor_mut(&mut self, f: usize) -> &mut [T] {
-        &mut self.0.as_mut()[spec::factors::<S>()[f].range()]
+        &mut self.0.as_mut()[factor_info::<S>(f).range()]
     }
 
-    /// The marginal of factor `F`, selected by its marker type, as an nalgebra vector view.
+    /// The marginal of factor `F`, selected by its marker type, as an nalgebra vector view
+    /// (`N`, its number of states, can be left to inference: `get::<F, _>()`).
+    ///
+    /// ```
+    /// # actinf::model! { pub Two { factors { Fa: 2, Fb: 3 } modalities { Ob: 2 depends_on [Fa] } } }
+    /// let q = actinf::Belief::<f64, Two>::uniform();
+    /// assert_eq!(q.get::<Fb, _>().len(), 3);
+    /// ```
     pub fn get<F, const N: usize>(&self) -> SVectorView<'_, T, N>
     where
-        F: Factor<States = Const<N>>,
+        F: HasStates<N>,
         S::Factors: HasFactor<F>,
     {
         let f = <S::Factors as HasFactor<F>>::INDEX;
@@ -196,7 +234,16 @@ impl<T: Real, S: Spec> Belief<T, S> {
     /// The outer product of the marginals of `parents` (C order, last parent fastest) into
     /// `out[..parents.joint]`: the joint the mean-field approximation assigns to the parent
     /// states of a tensor.
+    ///
+    /// # Panics
+    /// If `parents` names a factor `S` does not have, or `out` is shorter than
+    /// `parents.joint` (parents from [`spec::factors`] or [`spec::modalities`] and
+    /// `S::Joint` storage always fit).
     #[cfg_attr(not(debug_assertions), inline(always))]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`parents` come from the model's `Layout` (ids are factors of `S`, `len <= MAX_PARENTS`), and `out` holds at least `parents.joint` entries (documented)"
+    )]
     pub fn joint(&self, parents: &Parents, out: &mut [T]) {
         let fs = spec::factors::<S>();
         let all = self.0.as_ref();
@@ -230,6 +277,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
 
     /// The outer product of the marginals of the parents selected by `mask` (bit `k` =
     /// parent `k`), in C order over those parents, into `out`; returns its length.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn joint_of(&self, parents: &Parents, mask: u32, out: &mut [T]) -> usize {
         let fs = spec::factors::<S>();
         let all = self.0.as_ref();
@@ -256,6 +307,10 @@ impl<T: Real, S: Spec> Belief<T, S> {
 
     /// The marginals of `parents`, in axis order, written into `out`; returns how many.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn parent_marginals<'a>(&'a self, parents: &Parents, out: &mut [&'a [T]]) -> usize {
         let fs = spec::factors::<S>();
         let all = self.0.as_ref();
@@ -302,6 +357,10 @@ impl<T: Real, S: Spec, const B: usize> Beliefs<T, S, B> {
         Beliefs([q; B])
     }
     /// Uniform beliefs for every agent.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn uniform() -> Self {
         Self::splat(Belief::uniform())
     }
@@ -317,6 +376,10 @@ impl<T: Real, S: Spec, const B: usize> From<[Belief<T, S>; B]> for Beliefs<T, S,
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract (indexing a batch of `B`; the agent documents `# Panics`)"
+)]
 impl<T: Real, S: Spec, const B: usize> Index<usize> for Beliefs<T, S, B> {
     type Output = Belief<T, S>;
     fn index(&self, b: usize) -> &Belief<T, S> {
@@ -324,6 +387,10 @@ impl<T: Real, S: Spec, const B: usize> Index<usize> for Beliefs<T, S, B> {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract (indexing a batch of `B`; the agent documents `# Panics`)"
+)]
 impl<T: Real, S: Spec, const B: usize> IndexMut<usize> for Beliefs<T, S, B> {
     fn index_mut(&mut self, b: usize) -> &mut Belief<T, S> {
         &mut self.0[b]
@@ -335,28 +402,37 @@ impl<T: Real, S: Spec, const B: usize> IndexMut<usize> for Beliefs<T, S, B> {
 /// `Box<[Belief<T, S>; B]>` (see [`batch::boxed`](crate::batch::boxed)) implement it, so one
 /// agent's [`Belief`] (or a batch of another size) is rejected with a note on the batch axis.
 #[diagnostic::on_unimplemented(
-    message = "expected the beliefs of a batch of {B} agents, found `{Self}`",
-    label = "this is not a batch of {B} beliefs",
-    note = "a batched agent takes one belief per agent: `Beliefs::splat(q)` repeats one \
-            agent's belief {B} times, `Beliefs::from([q0, q1, …])` gives each agent its own; \
-            check also that the beliefs are over the agent's model and scalar type"
+    message = "expected beliefs over `{S}` in `{T}` for a batch of {B} agents, found `{Self}`",
+    label = "not a batch of {B} beliefs over `{S}` in `{T}`",
+    note = "the batch size, the model and the scalar type must all be the agent's; a batched \
+            agent takes one belief per agent: `Beliefs::splat(q)` repeats one agent's belief \
+            {B} times, `Beliefs::from([q0, q1, …])` gives each agent its own"
 )]
 pub trait BeliefBatch<T: Real, S: Spec, const B: usize> {
-    /// Agent `b`'s belief (`b < B`).
+    /// Agent `b`'s belief.
+    ///
+    /// # Panics
+    /// If `b >= B`.
     fn belief(&self, b: usize) -> &Belief<T, S>;
 }
 
 /// Storage the agent writes a batch's beliefs into (see [`BeliefBatch`]).
 #[diagnostic::on_unimplemented(
-    message = "expected storage for the beliefs of a batch of {B} agents, found `{Self}`",
-    label = "this is not a batch of {B} beliefs",
-    note = "pass `&mut Beliefs<_, _, {B}>`, `&mut [Belief<_, _>; {B}]` or a `Box` of either"
+    message = "expected storage for beliefs over `{S}` in `{T}` for a batch of {B} agents, \
+               found `{Self}`",
+    label = "not storage for {B} beliefs over `{S}` in `{T}`",
+    note = "pass `&mut Beliefs<{T}, {S}, {B}>`, `&mut [Belief<{T}, {S}>; {B}]` or a `Box` of \
+            either"
 )]
 pub trait BeliefBatchMut<T: Real, S: Spec, const B: usize>: BeliefBatch<T, S, B> {
     /// The batch, mutably.
     fn beliefs_mut(&mut self) -> &mut [Belief<T, S>; B];
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract (indexing a batch of `B`; the agent documents `# Panics`)"
+)]
 impl<T: Real, S: Spec, const B: usize> BeliefBatch<T, S, B> for Beliefs<T, S, B> {
     fn belief(&self, b: usize) -> &Belief<T, S> {
         &self.0[b]
@@ -367,6 +443,10 @@ impl<T: Real, S: Spec, const B: usize> BeliefBatchMut<T, S, B> for Beliefs<T, S,
         &mut self.0
     }
 }
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` is the contract (indexing a batch of `B`; the agent documents `# Panics`)"
+)]
 impl<T: Real, S: Spec, const B: usize> BeliefBatch<T, S, B> for [Belief<T, S>; B] {
     fn belief(&self, b: usize) -> &Belief<T, S> {
         &self[b]
@@ -391,5 +471,20 @@ impl<T: Real, S: Spec, const B: usize, X: BeliefBatchMut<T, S, B>> BeliefBatchMu
 {
     fn beliefs_mut(&mut self) -> &mut [Belief<T, S>; B] {
         (**self).beliefs_mut()
+    }
+}
+
+/// Factor `f` of `S`, panicking with a message that names the model if there is none.
+#[inline]
+#[track_caller]
+fn factor_info<S: Spec>(f: usize) -> &'static crate::spec::FactorInfo {
+    let fs = spec::factors::<S>();
+    match fs.get(f) {
+        Some(info) => info,
+        None => panic!(
+            "factor {f} is out of range: model `{}` has {} factor(s)",
+            S::NAME,
+            fs.len()
+        ),
     }
 }

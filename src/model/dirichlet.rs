@@ -55,7 +55,13 @@ plain_impls!(DirichletA, DirichletB, DirichletD, NoveltyA, NoveltyB);
 
 impl<T: Real, S: Spec> DirichletA<T, S> {
     /// Concentrations from pymdp's layout, checked: finite, non-negative, and every column
-    /// (one outcome distribution) with positive total mass.
+    /// (one outcome distribution) with positive total mass (an all-zero column is
+    /// [`Problem::ZeroConcentration`](crate::error::Problem::ZeroConcentration); a column whose
+    /// sum overflows `T` is [`Problem::NotFinite`](crate::error::Problem::NotFinite)).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn new(pa: &LikelihoodInputOf<T, S>) -> Result<Self, Error> {
         let mut out = DirichletA::<T, S>(<S::Likelihoods<T> as Flat<T>>::ZERO);
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
@@ -73,6 +79,10 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
 
     /// Concentrations from flat data in pymdp's C order (every `pA[m]` one after the other,
     /// outcome axis first).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; the slice length is checked first"
+    )]
     pub fn from_slice(pa: &[T]) -> Result<Self, Error> {
         let mut out = DirichletA::<T, S>(<S::Likelihoods<T> as Flat<T>>::ZERO);
         let n = out.0.as_ref().len();
@@ -98,12 +108,23 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
     }
 
     /// `pA[m]` by column (like [`Model::likelihood`]).
+    ///
+    /// # Panics
+    /// If `m` is not a modality of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `m` out of range (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn modality(&self, m: usize) -> &[T] {
         &self.0.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
 
     /// The expected likelihood `E[Dir(pA)]`: every column `max(p, MINVAL) / Σ max(p, MINVAL)`,
     /// written into `model`'s `A` (its caches refreshed).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn expected_into(&self, model: &mut Model<T, S>) {
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
             let pa = self.modality(m);
@@ -117,6 +138,10 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
     }
 
     /// The novelty weights of parameter information gain, column by column.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn novelty(&self, weight: NoveltyWeight) -> NoveltyA<T, S> {
         let mut w = NoveltyA::<T, S>(self.0);
         for info in spec::modalities::<S>() {
@@ -131,6 +156,10 @@ impl<T: Real, S: Spec> DirichletA<T, S> {
 
 impl<T: Real, S: Spec> DirichletB<T, S> {
     /// Concentrations from pymdp's layout, checked like [`DirichletA::new`].
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn new(pb: &TransitionsInputOf<T, S>) -> Result<Self, Error> {
         let mut out = DirichletB::<T, S>(<S::Transitions<T> as Flat<T>>::ZERO);
         for (f, info) in spec::factors::<S>().iter().enumerate() {
@@ -145,6 +174,10 @@ impl<T: Real, S: Spec> DirichletB<T, S> {
 
     /// Concentrations from flat data in pymdp's C order (every `pB[f]` one after the other,
     /// each `(s', parents, u)`).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; the slice length is checked first"
+    )]
     pub fn from_pymdp_slice(pb: &[T]) -> Result<Self, Error> {
         let mut out = DirichletB::<T, S>(<S::Transitions<T> as Flat<T>>::ZERO);
         let n = out.0.as_ref().len();
@@ -171,6 +204,10 @@ impl<T: Real, S: Spec> DirichletB<T, S> {
     }
 
     /// The expected transitions `E[Dir(pB)]`, written into `model`'s `B` (structure refreshed).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn expected_into(&self, model: &mut Model<T, S>) {
         let mut b = self.0;
         for info in spec::factors::<S>() {
@@ -183,6 +220,10 @@ impl<T: Real, S: Spec> DirichletB<T, S> {
     }
 
     /// The novelty weights of parameter information gain, column by column.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn novelty(&self, weight: NoveltyWeight) -> NoveltyB<T, S> {
         let mut w = NoveltyB::<T, S>(self.0);
         for info in spec::factors::<S>() {
@@ -196,7 +237,13 @@ impl<T: Real, S: Spec> DirichletB<T, S> {
 }
 
 impl<T: Real, S: Spec> DirichletD<T, S> {
-    /// Concentrations over the initial states, checked finite and non-negative.
+    /// Concentrations over the initial states, checked finite and non-negative, every
+    /// factor's vector with positive total mass (an all-zero vector is
+    /// [`Problem::ZeroConcentration`](crate::error::Problem::ZeroConcentration)).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn new(pd: &FactorInputOf<T, S>) -> Result<Self, Error> {
         for f in 0..spec::num_factors::<S>() {
             check_factor_vector::<T, S>(
@@ -210,7 +257,11 @@ impl<T: Real, S: Spec> DirichletD<T, S> {
     }
 
     /// Concentrations from flat data (every factor's vector, one after the other), checked
-    /// finite and non-negative.
+    /// like [`new`](Self::new).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; the slice length is checked first"
+    )]
     pub fn from_slice(pd: &[T]) -> Result<Self, Error> {
         let n = spec::layout::<S>().states;
         if pd.len() != n {
@@ -236,6 +287,13 @@ impl<T: Real, S: Spec> NoveltyA<T, S> {
         self.0.as_ref()
     }
     /// Modality `m`'s weights by column (like [`Model::likelihood`]).
+    ///
+    /// # Panics
+    /// If `m` is not a modality of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `m` out of range (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn modality(&self, m: usize) -> &[T] {
         &self.0.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
@@ -247,6 +305,13 @@ impl<T: Real, S: Spec> NoveltyB<T, S> {
         self.0.as_ref()
     }
     /// Factor `f`'s weights under action `u`, by column (like [`Model::transition`]).
+    ///
+    /// # Panics
+    /// If `f` is not a factor or `u` not one of its actions.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` or `u` out of range (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn transition(&self, f: usize, u: usize) -> &[T] {
         let info = &spec::factors::<S>()[f];
         let nj = info.states * info.parents.joint;

@@ -51,6 +51,10 @@ pub enum Tensor {
     Reduction,
     /// Goal states `H[f]` of inductive inference (0/1 per state).
     H,
+    /// A computed `neg_efe` (minus the expected free energy) or one of its terms, per policy
+    /// (and step): reported when the model's numbers (e.g. preferences `C` near the float
+    /// limit) make it overflow, instead of returning a non-finite value.
+    NegEfe,
 }
 
 impl Tensor {
@@ -73,6 +77,7 @@ impl Tensor {
             Tensor::Window => "window",
             Tensor::Reduction => "model reduction",
             Tensor::H => "H",
+            Tensor::NegEfe => "neg_efe",
         }
     }
 
@@ -105,7 +110,7 @@ impl Entry {
     pub fn new(indices: &[usize], column: bool) -> Self {
         let mut index = [0u32; MAX_AXES];
         let len = indices.len().min(MAX_AXES);
-        for (slot, &i) in index.iter_mut().zip(&indices[..len]) {
+        for (slot, &i) in index.iter_mut().zip(indices) {
             *slot = u32::try_from(i).unwrap_or(u32::MAX);
         }
         Entry { index, len, column }
@@ -120,14 +125,15 @@ impl Entry {
 impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[")?;
-        for k in 0..self.len {
+        // `len` is public: never read past the stored axes, whatever it says.
+        for (k, i) in self.index.iter().take(self.len).enumerate() {
             if k > 0 {
                 f.write_str(", ")?;
             }
             if k == 0 && self.column {
                 f.write_str(":")?;
             } else {
-                write!(f, "{}", self.index[k])?;
+                write!(f, "{i}")?;
             }
         }
         f.write_str("]")
@@ -201,6 +207,10 @@ pub enum Problem {
         /// The value given.
         value: f64,
     },
+    /// A number of inference sweeps (`num_iter`, [`Sweeps`](crate::infer::Sweeps)) is 0: no
+    /// sweep would run, and the posterior would be uniform, ignoring the observation and the
+    /// prior.
+    ZeroIterations,
     /// Inductive inference needs the transition of a factor with goals to depend on that
     /// factor alone (pymdp's `I` assumes `B_dependencies[f] == [f]`).
     NotFactorLocal,
@@ -278,9 +288,11 @@ impl fmt::Display for Error {
             "factor"
         };
         match self.tensor {
-            Tensor::E | Tensor::PolicyPosterior | Tensor::Policies | Tensor::Window => {
-                write!(f, "{}", self.tensor.label())?
-            }
+            Tensor::E
+            | Tensor::PolicyPosterior
+            | Tensor::Policies
+            | Tensor::Window
+            | Tensor::NegEfe => write!(f, "{}", self.tensor.label())?,
             Tensor::Hyperparameter => write!(f, "hyperparameter `{}`", self.name)?,
             Tensor::Reduction => write!(
                 f,
@@ -347,6 +359,10 @@ impl fmt::Display for Error {
             Problem::NotBinary { value } => {
                 write!(f, ": entry {} is neither 0 nor 1 ({value})", self.entry)
             }
+            Problem::ZeroIterations => f.write_str(
+                ": 0 sweeps, at least 1 is needed (no sweep would give a uniform posterior \
+                 that ignores the observation and the prior)",
+            ),
             Problem::NotFactorLocal => f.write_str(
                 ": depends on other factors, but inductive inference needs the transition of a \
                  factor with goals to depend on that factor alone",
@@ -362,6 +378,14 @@ mod tests {
     use super::*;
     extern crate std;
     use std::string::ToString;
+
+    #[test]
+    fn entry_with_a_length_past_its_axes_displays_without_panicking() {
+        let mut e = Entry::new(&[1, 2], false);
+        e.len = 100;
+        assert_eq!(e.to_string(), "[1, 2, 0, 0, 0, 0, 0, 0]");
+        assert_eq!(Entry::new(&[7; 12], false).len, MAX_AXES);
+    }
 
     #[test]
     fn display_names_tensor_column_and_value() {

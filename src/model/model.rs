@@ -96,6 +96,10 @@ impl<T: Real, S: Spec> fmt::Debug for Model<T, S> {
 /// Validates the columns of one `A[m]`, given in pymdp's C order (outcome first) when
 /// `pymdp_order`, else by column: probability vectors when `normalised`, otherwise
 /// Dirichlet concentrations (finite, non-negative, positive mass).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub(crate) fn check_likelihood<T: Real, S: Spec>(
     m: usize,
     am: &[T],
@@ -143,6 +147,10 @@ pub(crate) fn check_likelihood<T: Real, S: Spec>(
 
 /// Validates the columns of one `B[f]`, given in pymdp's C order `(s', parents, u)` when
 /// `pymdp_order`, else by action and column `(u, parents, s')` (see [`check_likelihood`]).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub(crate) fn check_transition<T: Real, S: Spec>(
     f: usize,
     bf: &[T],
@@ -191,6 +199,10 @@ pub(crate) fn check_transition<T: Real, S: Spec>(
 }
 
 /// Checks that every entry of `C[m]` is finite.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub(crate) fn check_preference<T: Real, S: Spec>(m: usize, cm: &[T]) -> Result<(), Error> {
     let info = &spec::modalities::<S>()[m];
     if cm.len() != info.outcomes {
@@ -202,7 +214,12 @@ pub(crate) fn check_preference<T: Real, S: Spec>(m: usize, cm: &[T]) -> Result<(
     Ok(())
 }
 
-/// Checks one factor's vector of a prior-like tensor (`D`, `pD`, a belief).
+/// Checks one factor's vector of a prior-like tensor (`D`, `pD`, a belief): `pD` as
+/// concentrations (positive total mass), the others as `normalised` says.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub(crate) fn check_factor_vector<T: Real, S: Spec>(
     f: usize,
     x: &[T],
@@ -216,6 +233,8 @@ pub(crate) fn check_factor_vector<T: Real, S: Spec>(
     let col = Column::contiguous(x.len());
     let res = if normalised {
         validate::distribution(x, col)
+    } else if tensor == Tensor::PD {
+        validate::concentration(x, col)
     } else {
         validate::nonnegative(x, col).map_err(|(i, p)| (Some(i), p))
     };
@@ -227,6 +246,10 @@ pub(crate) fn check_factor_vector<T: Real, S: Spec>(
 }
 
 /// Copies one `B[f]` from pymdp's C order `(s', j, u)` into actinf's columns `(u, j, s')`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "callers pass `src` and `dst` of `n * j * u` entries (the layout's transition length)"
+)]
 pub(crate) fn transition_from_pymdp<T: Real>(
     n: usize,
     j: usize,
@@ -244,6 +267,10 @@ pub(crate) fn transition_from_pymdp<T: Real>(
 }
 
 /// Copies one `A[m]` from pymdp's C order `(o, j)` into columns `(j, o)`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "callers pass `src` and `dst` of `no * j` entries (the layout's likelihood length)"
+)]
 pub(crate) fn likelihood_from_pymdp<T: Real>(no: usize, j: usize, src: &[T], dst: &mut [T]) {
     for o in 0..no {
         for p in 0..j {
@@ -253,6 +280,10 @@ pub(crate) fn likelihood_from_pymdp<T: Real>(no: usize, j: usize, src: &[T], dst
 }
 
 /// The entries of column-major `rows × cols` data in pymdp's C order (row after row).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices below `rows * (len / rows)`"
+)]
 pub fn pymdp_order<T: Copy>(cols: &[T], rows: usize) -> impl Iterator<Item = T> + '_ {
     let n = cols.len() / rows.max(1);
     (0..rows).flat_map(move |r| (0..n).map(move |c| cols[c * rows + r]))
@@ -357,6 +388,10 @@ impl<T: Real, S: Spec> Model<T, S> {
 
     /// Fills this model in place from flat slices (see [`from_slices`](Self::from_slices)).
     /// On error the model is left [`EMPTY`](Self::EMPTY).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; slice lengths are checked first"
+    )]
     pub fn init_from_slices(&mut self, a: &[T], b: &[T], c: &[T], d: &[T]) -> Result<(), Error> {
         let l = spec::layout::<S>();
         for (tensor, want, got) in [
@@ -385,6 +420,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     }
 
     /// Checks and copies every tensor, given per modality / factor in pymdp's order.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     fn fill<'x>(
         &mut self,
         a: impl Fn(usize) -> &'x [T],
@@ -422,6 +461,10 @@ impl<T: Real, S: Spec> Model<T, S> {
 
     /// A neutral model: uniform `A` columns, identity `B` for every action, pymdp's default
     /// uniform `C = 1/NO` and uniform `D`. A starting point for the `with_*` builders.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn uniform() -> Self {
         let mut m = Self::EMPTY;
         for info in spec::modalities::<S>() {
@@ -482,6 +525,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     ///
     /// # Panics
     /// If `m` is not a modality of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn set_likelihood(&mut self, m: usize, a: &[T]) -> Result<(), Error> {
         check_likelihood::<T, S>(m, a, true, Tensor::A, true)?;
         let info = &spec::modalities::<S>()[m];
@@ -496,6 +543,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     }
 
     /// Replaces `C[M]` (log-preferences, used raw), checking it is finite.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn with_c<M>(mut self, c: &M::OutcomesInput<T>) -> Result<Self, Error>
     where
         M: ModalityShape<Fs<S>>,
@@ -514,6 +565,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     }
 
     /// Replaces every `B[f]` in place (pymdp layout); on error the model is unchanged.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn set_b(&mut self, b: &TransitionsInputOf<T, S>) -> Result<(), Error> {
         for f in 0..spec::num_factors::<S>() {
             let bf = <Fs<S> as TransitionList<Fs<S>>>::input_slice(b, f);
@@ -535,6 +590,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     ///
     /// # Panics
     /// If `f` is not a factor of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn set_transition(&mut self, f: usize, bf: &[T]) -> Result<(), Error> {
         check_transition::<T, S>(f, bf, false, Tensor::B, true)?;
         let info = &spec::factors::<S>()[f];
@@ -545,6 +604,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     }
 
     /// Replaces every `C[m]`, checking it is finite; on error the model is unchanged.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn with_all_c(mut self, c: &OutcomesInputOf<T, S>) -> Result<Self, Error> {
         for m in 0..spec::num_modalities::<S>() {
             check_preference::<T, S>(m, <Ms<S> as ModalityList<Fs<S>>>::outcomes_slice(c, m))?;
@@ -577,6 +640,10 @@ impl<T: Real, S: Spec> Model<T, S> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     fn refresh_a_cache_of(&mut self, m: usize) {
         let info = &spec::modalities::<S>()[m];
         let r = info.likelihood_range();
@@ -628,6 +695,10 @@ impl<T: Real, S: Spec> Model<T, S> {
         res
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     fn check_all(&self) -> Result<(), Error> {
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
             check_likelihood::<T, S>(m, self.likelihood(m), false, Tensor::A, true)?;
@@ -643,6 +714,10 @@ impl<T: Real, S: Spec> Model<T, S> {
 
     /// Rewrites `A[m]` in place with `f`, then refreshes its caches. For trusted data
     /// (learning's expected values), so no check.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub(crate) fn set_likelihood_with(&mut self, m: usize, f: impl FnOnce(&mut [T])) {
         let r = spec::modalities::<S>()[m].likelihood_range();
         f(&mut self.a.as_mut()[r]);
@@ -683,6 +758,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # Panics
     /// If `m` is not a modality of the model.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `m` out of range (documented)"
+    )]
     pub fn likelihood(&self, m: usize) -> &[T] {
         &self.a.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
@@ -692,6 +771,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # Panics
     /// If `m` is not a modality or `j` not one of its joint parent states.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for an index out of range (documented)"
+    )]
     pub fn column(&self, m: usize, j: usize) -> &[T] {
         let no = spec::modalities::<S>()[m].outcomes;
         &self.likelihood(m)[j * no..(j + 1) * no]
@@ -702,6 +785,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # Panics
     /// If an index is out of range.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for an index out of range (documented)"
+    )]
     pub fn a_entry(&self, m: usize, o: usize, j: usize) -> T {
         self.column(m, j)[o]
     }
@@ -726,6 +813,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # Panics
     /// If `m` is not a modality of the model.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `m` out of range (documented)"
+    )]
     pub fn ln_likelihood(&self, m: usize) -> &[T] {
         &self.ln_a.as_ref()[spec::modalities::<S>()[m].likelihood_range()]
     }
@@ -741,6 +832,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # Panics
     /// If `m` is not a modality of the model.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `m` out of range (documented)"
+    )]
     pub fn column_entropies(&self, m: usize) -> &[T] {
         &self.h_a.as_ref()[spec::modalities::<S>()[m].tensor_range()]
     }
@@ -757,6 +852,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # Panics
     /// If `f` is not a factor or `u` not one of its actions.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` or `u` out of range (documented)"
+    )]
     pub fn transition(&self, f: usize, u: usize) -> &[T] {
         let info = &spec::factors::<S>()[f];
         assert!(u < info.controls, "action {u} out of range for factor {f}");
@@ -769,6 +868,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     ///
     /// # Panics
     /// If an index is out of range.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for an index out of range (documented)"
+    )]
     pub fn b_entry(&self, f: usize, next: usize, j: usize, u: usize) -> T {
         let info = &spec::factors::<S>()[f];
         self.transition(f, u)[j * info.states + next]
@@ -785,6 +888,10 @@ impl<T: Real, S: Spec> Model<T, S> {
     /// # Panics
     /// If `m` is not a modality of the model.
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `m` out of range (documented)"
+    )]
     pub fn preference(&self, m: usize) -> &[T] {
         &self.c.as_ref()[spec::modalities::<S>()[m].range()]
     }

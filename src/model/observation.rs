@@ -49,6 +49,10 @@ impl<T: Real, S: Spec> Categorical<T, S> {
     /// assert_eq!(o.modality(0), &[0.5, 0.5, 0.0]);
     /// # Ok::<(), actinf::Error>(())
     /// ```
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn new(input: OutcomesInputOf<T, S>) -> Result<Self, Error> {
         let mut o = Categorical::<T, S>(<S::Outcomes<T> as Flat<T>>::ZERO);
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
@@ -101,6 +105,10 @@ impl<T: Real, S: Spec> Categorical<T, S> {
 
     /// The one-hot encoding of index observations ([`MISSING`] is an error here: a
     /// categorical observation has no way to say "nothing").
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`check_observation` ran first: every index is below its modality's outcome count; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn one_hot(obs: &S::Observation) -> Result<Self, Error> {
         check_observation::<S>(obs)?;
         if let Some(m) = obs.as_ref().iter().position(|&o| o == MISSING) {
@@ -127,6 +135,10 @@ impl<T: Real, S: Spec> Categorical<T, S> {
     ///
     /// # Panics
     /// If `m` is not a modality of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `m` out of range (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn modality(&self, m: usize) -> &[T] {
         &self.0.as_ref()[spec::modalities::<S>()[m].range()]
     }

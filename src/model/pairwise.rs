@@ -46,6 +46,10 @@ impl<T: Real, S: Spec> Pairwise<T, S> {
     ///
     /// # Panics
     /// If `f` is not a factor of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` out of range (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn factor(&self, f: usize) -> &[T] {
         &self.0.as_ref()[spec::factors::<S>()[f].pair_range()]
     }
@@ -54,6 +58,10 @@ impl<T: Real, S: Spec> Pairwise<T, S> {
     ///
     /// # Panics
     /// If `f` is not a factor of the model.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` out of range (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn factor_mut(&mut self, f: usize) -> &mut [T] {
         &mut self.0.as_mut()[spec::factors::<S>()[f].pair_range()]
     }
@@ -62,6 +70,10 @@ impl<T: Real, S: Spec> Pairwise<T, S> {
     ///
     /// # Panics
     /// If `f`, `next` or `current` is out of range.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for an index out of range (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn get(&self, f: usize, next: usize, current: usize) -> T {
         let n = spec::factors::<S>()[f].states;
         assert!(next < n && current < n, "state index out of range");

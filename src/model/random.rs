@@ -130,6 +130,10 @@ pub fn init_random_a<T: Real, S: Spec, R: Rng + ?Sized>(
 /// (pymdp `random_B_array`, with `B_dependencies`), the structure refreshed.
 ///
 /// Errors: α not positive and finite (nothing is written).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn init_random_b<T: Real, S: Spec, R: Rng + ?Sized>(
     model: &mut Model<T, S>,
     alpha: f64,
@@ -153,6 +157,10 @@ pub fn init_random_b<T: Real, S: Spec, R: Rng + ?Sized>(
 ///
 /// Errors: a factor with several actions but not one per state (`WrongShape` on `B`; nothing
 /// is written).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; `own_axis < parents.len` (every transition lists its own factor)"
+)]
 pub fn init_controllable_b<T: Real, S: Spec>(model: &mut Model<T, S>) -> Result<(), Error> {
     for (f, info) in spec::factors::<S>().iter().enumerate() {
         if info.controls != 1 && info.controls != info.states {

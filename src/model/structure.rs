@@ -48,7 +48,14 @@ impl<S: Spec> Structure<S> {
     }
 
     /// The target rows of factor `f`'s columns under action `u` (`J` entries).
+    ///
+    /// # Panics
+    /// If `f` is not a factor or `u` not one of its actions.
     #[inline(always)]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "panics for `f` or `u` out of range (documented); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn targets(&self, f: usize, u: usize) -> &[u32] {
         let info = &spec::factors::<S>()[f];
         let j = info.parents.joint;
@@ -58,6 +65,10 @@ impl<S: Spec> Structure<S> {
 }
 
 /// Finds the one-hot columns and identity transitions of the flat transitions `b`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn analyse<T: Real, S: Spec>(b: &[T]) -> Structure<S> {
     let mut s = Structure::<S>::NONE;
     for (f, info) in spec::factors::<S>().iter().enumerate() {

@@ -80,6 +80,12 @@ pub(crate) fn concentration<T: Real>(
     if !s.is_finite() {
         return Err((None, Problem::NotFinite { value: s }));
     }
+    // The column is normalised in `T` (expected values, novelty weights): its sum must not
+    // overflow there either (e.g. `f32` counts near `f32::MAX`).
+    let st = col.iter(data).fold(T::ZERO, |a, x| a + x);
+    if !st.is_finite() {
+        return Err((None, Problem::NotFinite { value: to_f64(st) }));
+    }
     if s <= 0.0 {
         return Err((None, Problem::ZeroConcentration));
     }
@@ -99,8 +105,8 @@ pub(crate) fn entry_of(
     let mut idx = [0usize; MAX_AXES];
     let mut n = 0;
     for &i in lead {
-        if n < MAX_AXES {
-            idx[n] = i;
+        if let Some(slot) = idx.get_mut(n) {
+            *slot = i;
             n += 1;
         }
     }
@@ -108,17 +114,17 @@ pub(crate) fn entry_of(
     let mut rest = flat;
     for (k, &d) in dims.iter().enumerate().rev() {
         let d = d.max(1);
-        if base + k < MAX_AXES {
-            idx[base + k] = rest % d;
+        if let Some(slot) = idx.get_mut(base + k) {
+            *slot = rest % d;
         }
         rest /= d;
     }
     n = (base + dims.len()).min(MAX_AXES);
     for &i in trail {
-        if n < MAX_AXES {
-            idx[n] = i;
+        if let Some(slot) = idx.get_mut(n) {
+            *slot = i;
             n += 1;
         }
     }
-    Entry::new(&idx[..n], column)
+    Entry::new(idx.get(..n).unwrap_or(&idx), column)
 }

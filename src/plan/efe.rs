@@ -176,6 +176,10 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
 
     /// One step: the next beliefs under `action` (written into `next`) and that step's terms,
     /// computed directly (no per-step reuse; for diagnostics and single steps).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn step(
         &self,
         t: usize,
@@ -213,6 +217,10 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
     /// The terms of modality `m` at step `t`, from its predicted outcomes `qo`, the joint `w`
     /// over the parents `A` was contracted with, and the matching column entropies `h`.
     #[cfg_attr(not(debug_assertions), inline(always))]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     fn score(
         &self,
         t: usize,
@@ -239,6 +247,10 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
     }
 
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     fn novelty_b_term(
         &self,
         action: &S::Action,
@@ -264,6 +276,10 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
 
     /// The per-step, policy-independent quantities (see the module docs). `nodes[t]` bounds
     /// the number of policy steps evaluated at step `t`.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     fn fixed(
         &self,
         q0: &Belief<T, S>,
@@ -364,6 +380,10 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
     /// One policy step of the tree walk: predicts the policy-dependent factors (the others
     /// come from `fx`) and scores the modalities that depend on them.
     #[cfg_attr(not(debug_assertions), inline(always))]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     fn walk_step(
         &self,
         t: usize,
@@ -502,6 +522,10 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
     /// [`for_each_policy`](Self::for_each_policy), adding the inductive value of every step
     /// when `inductive` is given: the costs must have been made from the same `q0`
     /// ([`InductiveMatrices::costs`](super::inductive::InductiveMatrices::costs)).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed; `k < NP` and `t < L` index the caller's per-policy storage"
+    )]
     pub fn for_each_policy_inductive<P: PolicySet<S, L, NP>, const NP: usize>(
         &self,
         policies: &P,
@@ -576,6 +600,10 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
     /// [`neg_efe_into`](Self::neg_efe_into) with the inductive value of every step added
     /// when `inductive` is given (made from the same `q0`, see
     /// [`for_each_policy_inductive`](Self::for_each_policy_inductive)).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     pub fn neg_efe_inductive_into<P: PolicySet<S, L, NP>, const NP: usize>(
         &self,
         policies: &P,
@@ -593,6 +621,10 @@ impl<'a, T: Real, S: Spec, const L: usize> Efe<'a, T, S, L> {
 /// `m`'s parts of the outcome-shaped `x`, `y`: one call over the whole of both when `set`
 /// holds every modality (`f` must then be additive over the parts, as a dot product is).
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn over_modalities<S: Spec, T: Real>(
     mut set: u64,
     x: &[T],
@@ -628,6 +660,10 @@ fn pays_to_reduce<S: Spec>(nodes: usize) -> bool {
 
 /// The one parent `mask` selects, if it selects exactly one.
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn single(parents: &spec::Parents, mask: u32) -> Option<usize> {
     let n = parents.len as u32;
     let sel = if n >= 32 {
@@ -666,6 +702,10 @@ fn column_entropies<T: Real>(a: &[T], rows: usize, out: &mut [T]) {
 /// Contracts column-major data `t` (one column of `rows` entries per joint parent state) with
 /// the joint `ws` of the parents selected by `mask`, leaving the other parents:
 /// `out[:, jd] = Σ_js ws[js] t[:, j(jd, js)]`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 fn reduce<T: Real>(
     t: &[T],
     rows: usize,

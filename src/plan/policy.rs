@@ -26,15 +26,24 @@ pub trait PolicySet<S: Spec, const L: usize, const NP: usize> {
     const FULL: bool = false;
 
     /// The joint action of policy `k` at step `t`.
+    ///
+    /// # Panics
+    /// May panic if `k >= NP` or `t >= L` (the tables index by them).
     fn joint(&self, k: usize, t: usize) -> usize;
 
     /// The per-factor actions of policy `k` at step `t`.
+    ///
+    /// # Panics
+    /// May panic if `k >= NP` or `t >= L`, as [`joint`](Self::joint).
     #[inline]
     fn action(&self, k: usize, t: usize) -> S::Action {
         decode::<S>(self.joint(k, t))
     }
 
     /// Policy `k`: its `L` actions.
+    ///
+    /// # Panics
+    /// May panic if `k >= NP`, as [`joint`](Self::joint).
     fn get(&self, k: usize) -> [S::Action; L] {
         core::array::from_fn(|t| self.action(k, t))
     }
@@ -231,6 +240,10 @@ impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> fmt::Debug
 impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> CustomPolicies<S, L, NP, I> {
     /// A table from per-factor actions, each checked against the factors' action counts (and
     /// the joint action against what `I` holds).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`k < NP` and `t < L` index the `[[_; L]; NP]` table being built"
+    )]
     pub fn new(table: &[[S::Action; L]; NP]) -> Result<Self, Error> {
         const {
             assert!(
@@ -306,6 +319,10 @@ impl<S: Spec, const L: usize, const NP: usize, I: ActionIndex> PolicySet<S, L, N
     for CustomPolicies<S, L, NP, I>
 {
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`k < NP` and `t < L` are the contract of `PolicySet::joint` (documented)"
+    )]
     fn joint(&self, k: usize, t: usize) -> usize {
         self.table[k][t].to_usize()
     }

@@ -77,6 +77,10 @@ pub fn sample_index<T: Real, R: Rng + ?Sized>(p: &[T], rng: &mut R) -> usize {
 /// Each factor's first-action marginal `P(u_f = a) = Σ_{π: π_0f = a} q_π` (pymdp
 /// `get_marginals`), written flat into `out` (factor after factor, see
 /// [`FactorInfo::control_offset`](crate::spec::FactorInfo)).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "policy tables hold checked actions (`u < U_f`); the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn action_marginals_into<
     T: Real,
     S: Spec,
@@ -116,6 +120,10 @@ pub fn action_marginals<
 }
 
 /// Chooses an action from `q_pi`. `rng` is only drawn from for stochastic selection.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn select<
     T: Real,
     S: Spec,

@@ -156,6 +156,10 @@ impl<S: Spec, E: Env<S>, const B: usize> Environments<S, B> for Shared<E> {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`b < B` indexes arrays of `B` (the rollout loops over its batch)"
+)]
 impl<S: Spec, E: Env<S>, const B: usize> Environments<S, B> for [E; B] {
     type State = E::State;
     fn env(&self, b: usize) -> &impl Env<S, State = E::State> {
@@ -184,6 +188,7 @@ trait Source<S: Spec, St, const B: usize> {
 
 struct FromEnv<'e, EB>(&'e EB);
 
+#[allow(clippy::indexing_slicing, reason = "`b < B` indexes arrays of `B`")]
 impl<S: Spec, EB: Environments<S, B>, const B: usize> Source<S, EB::State, B> for FromEnv<'_, EB> {
     fn first<R: Rng + ?Sized>(
         &mut self,
@@ -222,6 +227,11 @@ impl<S: Spec, EB: Environments<S, B>, const B: usize> Source<S, EB::State, B> fo
 
 struct FromRecording<'o, S: Spec, const B: usize>(&'o [[S::Observation; B]]);
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the only caller, `replay`, passes a non-empty recording and asks for steps \
+              `t < observations.len()`"
+)]
 impl<S: Spec, St, const B: usize> Source<S, St, B> for FromRecording<'_, S, B> {
     fn first<R: Rng + ?Sized>(
         &mut self,

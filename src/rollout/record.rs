@@ -41,6 +41,7 @@ where
     ///
     /// # Panics
     /// If `b` is not below `B`.
+    #[allow(clippy::indexing_slicing, reason = "panics for `b >= B` (documented)")]
     pub fn beliefs(&self, b: usize) -> &Belief<T, S> {
         self.windows[b].latest()
     }

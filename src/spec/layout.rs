@@ -42,19 +42,24 @@ impl Parents {
     /// The parents' model positions.
     #[inline(always)]
     pub fn ids(&self) -> &[usize] {
-        &self.ids[..self.len]
+        // `len` is public: never slice past the stored parents, whatever it says.
+        self.ids.split_at(self.len.min(MAX_PARENTS)).0
     }
 
     /// The parents' state counts.
     #[inline(always)]
     pub fn dims(&self) -> &[usize] {
-        &self.dims[..self.len]
+        self.dims.split_at(self.len.min(MAX_PARENTS)).0
     }
 
     /// Whether factor `f` is a parent.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`k < MAX_PARENTS`, the array length"
+    )]
     pub const fn contains(&self, f: usize) -> bool {
         let mut k = 0;
-        while k < self.len {
+        while k < self.len && k < MAX_PARENTS {
             if self.ids[k] == f {
                 return true;
             }
@@ -126,6 +131,10 @@ impl Ids {
         ids: [0; MAX_PARENTS],
     };
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation: `k <= len < CAP`, and any out-of-range index would be a compile error"
+    )]
     pub(crate) const fn push_front(mut self, id: usize) -> Ids {
         if self.len < MAX_PARENTS {
             let mut k = self.len;
@@ -157,6 +166,10 @@ impl<X: Copy, const CAP: usize> Table<X, CAP> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation: `k <= len < CAP`, and any out-of-range index would be a compile error"
+    )]
     pub(crate) const fn push_front(mut self, x: X) -> Self {
         if self.len < CAP {
             let mut k = self.len;
@@ -366,6 +379,10 @@ pub struct Layout {
 
 impl Layout {
     /// Builds the layout from the lists' declarations.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation (the layout is a `const`): an out-of-range index is a compile error, not a run-time panic"
+    )]
     pub const fn build(
         factors: &Table<FactorDecl, MAX_FACTORS>,
         transition_parents: &Table<Ids, MAX_FACTORS>,
@@ -540,6 +557,10 @@ impl Layout {
         l
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation: indices below `len <= MAX_PARENTS`"
+    )]
     const fn same_ids(a: &Parents, b: &Parents) -> bool {
         if a.len != b.len {
             return false;
@@ -554,6 +575,10 @@ impl Layout {
         true
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation: indices below `len <= MAX_PARENTS` and checked factor ids"
+    )]
     const fn parents(l: &Layout, ids: &Ids) -> Parents {
         let mut p = Parents::EMPTY;
         p.len = ids.len;
@@ -575,12 +600,14 @@ impl Layout {
     /// The factors' information, one per factor.
     #[inline]
     pub fn factor_infos(&self) -> &[FactorInfo] {
-        &self.factors[..self.num_factors.min(MAX_FACTORS)]
+        self.factors.split_at(self.num_factors.min(MAX_FACTORS)).0
     }
 
     /// The modalities' information, one per modality.
     #[inline]
     pub fn modality_infos(&self) -> &[ModalityInfo] {
-        &self.modalities[..self.num_modalities.min(MAX_MODALITIES)]
+        self.modalities
+            .split_at(self.num_modalities.min(MAX_MODALITIES))
+            .0
     }
 }

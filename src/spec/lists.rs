@@ -111,7 +111,9 @@ where
 #[diagnostic::on_unimplemented(
     message = "factor `{F}` is not a hidden-state factor of this model",
     label = "`{F}` is not in this model's factor list (at the position it declares)",
-    note = "add `{F}` to the model's `factors`, or remove it from the `depends_on` list"
+    note = "use a factor declared in this model's `factors` (in a `depends_on` list, in \
+            `Belief::get`): a marker of another model is a different type, even with the same \
+            name; check the model the beliefs or tensors are over"
 )]
 pub trait HasFactor<F>: FactorList {
     /// Position of `F` in the list.
@@ -125,6 +127,19 @@ where
 {
     const INDEX: usize = <F::Position as Pos>::INDEX;
 }
+
+/// Factor `Self` has `N` states: the bound [`Belief::get`](crate::Belief::get) puts on its
+/// const argument, so a wrong count reads as such (not as a missing factor).
+#[diagnostic::on_unimplemented(
+    message = "factor `{Self}` does not have {N} states",
+    label = "`{Self}` is declared with another number of states",
+    note = "the count in `get::<F, N>()` must be the one `model!` declares for `F` \
+            (`F: N`), or be left to inference: `get::<F, _>()`"
+)]
+pub trait HasStates<const N: usize>: Factor {}
+
+#[diagnostic::do_not_recommend]
+impl<F: Factor<States = Const<N>>, const N: usize> HasStates<N> for F {}
 
 /// A cons list of factor markers a tensor depends on, inside the model's factor list `Fs`.
 ///

@@ -60,8 +60,8 @@ pub use layout::{
     ModalityInfo, Parents, Table,
 };
 pub use lists::{
-    DepList, Elem, FactorAt, FactorList, HasFactor, HasModality, ModalityAt, ModalityList,
-    ModalityShape, TransitionList,
+    DepList, Elem, FactorAt, FactorList, HasFactor, HasModality, HasStates, ModalityAt,
+    ModalityList, ModalityShape, TransitionList,
 };
 
 use core::fmt::Debug;

@@ -46,6 +46,10 @@ pub fn kl_a<T: Real, S: Spec>(qa: &DirichletA<T, S>, pa: &DirichletA<T, S>) -> T
 /// assert!((vfe::kl_b(&q, &p) - (2f64.ln() - 0.5)).abs() < 1e-12);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn kl_b<T: Real, S: Spec>(qb: &DirichletB<T, S>, pb: &DirichletB<T, S>) -> T {
     let mut kl = T::ZERO;
     for info in spec::factors::<S>() {
@@ -73,6 +77,10 @@ pub fn kl_b<T: Real, S: Spec>(qb: &DirichletB<T, S>, pb: &DirichletB<T, S>) -> T
 /// assert!(vfe::kl_a_slices::<f64, Coin>(&[2.0, -1.0, 1.0, 1.0], &[1.0; 4]).is_err());
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "slice lengths are checked first; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn kl_a_slices<T: Real, S: Spec>(qa: &[T], pa: &[T]) -> Result<T, Error> {
     check_lengths(Tensor::PA, spec::layout::<S>().likelihoods, qa, pa)?;
     let mut kl = T::ZERO;
@@ -112,6 +120,10 @@ pub fn kl_a_slices<T: Real, S: Spec>(qa: &[T], pa: &[T]) -> Result<T, Error> {
 /// assert!(vfe::kl_b_slices::<f64, Hmm>(&q[..7], &[1.0; 8]).is_err());
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "slice lengths are checked first; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
 pub fn kl_b_slices<T: Real, S: Spec>(qb: &[T], pb: &[T]) -> Result<T, Error> {
     check_lengths(Tensor::PB, spec::layout::<S>().transitions, qb, pb)?;
     let mut kl = T::ZERO;
@@ -152,6 +164,10 @@ struct Strided<'a> {
 impl Strided<'_> {
     /// `Σ_columns KL(Dir(q) ‖ Dir(p))` over this tensor of the flat `q`, `p` (of checked
     /// lengths), gathering each column into `buf`.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+    )]
     fn kl<T: Real, B: Flat<T>>(&self, q: &[T], p: &[T], buf: &mut [B; 2]) -> Result<T, Error> {
         let (q, p) = (&q[self.range.clone()], &p[self.range.clone()]);
         let mut kl = T::ZERO;
