@@ -162,6 +162,8 @@ fn observations_and_actions() {
         "OutOfRange",
         "2",
     );
+    let q_nan = Belief::<f64, Lamp>::from_slice(&[f64::NAN, 0.5]);
+    row("Belief, NaN", q_nan, Tensor::Belief, "NotFinite", "NaN");
     let bad_prior = Belief::<f64, Lamp>::from_slice(&[0.5, -0.5]);
     row(
         "Belief, negative",
