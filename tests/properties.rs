@@ -95,15 +95,17 @@ fn is_f32<T: Real>() -> bool {
 /// and the odd sweeps are two coordinate-ascent chains on the free energy, each converging:
 /// the sweeps settle into a fixed point or a 2-cycle. The property checked is therefore
 /// "sweeps [`N_PROBE`] and `N_PROBE + 2` agree within this tolerance (max-abs)". The chains
-/// converge linearly, sometimes slowly: after 256 sweeps, 5 of 3·10^4 f64 runs (10^4 cases,
-/// 3 steps) still moved by more than 1e-9, up to 4.8e-5; after 1024 sweeps none moved by
-/// more than 1e-9, hence 1e-8. The stronger "sweep 17 equals sweep 16" fails (see
-/// [`fpi_two_cycle`] and the ignored `fpi_is_a_fixed_point_of_one_more_sweep`).
-const FIXED_POINT_TOL_F64: f64 = 1e-8;
-/// As [`FIXED_POINT_TOL_F64`] in f32: the chains stall at f32 rounding and flip between
+/// converge linearly, sometimes slowly (near a bifurcation the rate approaches 1, so no
+/// finite sweep count bounds the gap): after 256 sweeps, 5 of 3·10^4 f64 runs (10^4 cases,
+/// 3 steps) still moved by more than 1e-9, up to 4.8e-5; after 1024 sweeps the largest move
+/// seen over two 10^4-case runs was 8.8e-7 (seed 7015893544952220805, `Dep`), hence 1e-5.
+/// The stronger "sweep 17 equals sweep 16" fails (see [`fpi_two_cycle`] and the ignored
+/// `fpi_is_a_fixed_point_of_one_more_sweep`).
+const FIXED_POINT_TOL_F64: f64 = 1e-5;
+/// As [`FIXED_POINT_TOL_F64`] in f32: the chains also stall at f32 rounding and flip between
 /// neighbouring floats; after 1024 sweeps the largest move over 3·10^4 runs was 3.8e-6
-/// (32 ulps at 1), hence 2e-5.
-const FIXED_POINT_TOL_F32: f64 = 2e-5;
+/// (32 ulps at 1); 5e-5 covers that and the slow chains above.
+const FIXED_POINT_TOL_F32: f64 = 5e-5;
 /// Sweeps before the comparison.
 const N_PROBE: usize = 1024;
 /// Two more: one period of a 2-cycle.
