@@ -12,6 +12,9 @@
 //!   model (factor 1 with 6 flat actions) over the fixture's 6-policy table;
 //! * `sample_action_*`: deterministic full / marginal selection, action marginals, and the
 //!   distributions stochastic selection draws from.
+//!
+//! Every case also runs in f32 (`*_f32`, tolerances [`TOL_F32`], [`TOL_F32_SAMPLE`]), with
+//! the same actions.
 
 use actinf::action::{self, action_marginals, sharpen_in_place};
 use actinf::agent::Extras;
@@ -45,8 +48,8 @@ const TOL_F64: Tol = Tol {
 /// f32 (absolute; the fixtures are float64, every input rounded to f32, ~6e-8 relative).
 /// `neg_efe` and its terms are sums of entropies and log-ratios of magnitude ≲ 3 over up to
 /// 3 steps, each term rounded to a few ulps: the largest error observed over every variant
-/// of the five cases is 1.1e-6 (0.3 ppm); `q_pi` (a softmax of γ·neg_efe) 3.7e-7 absolute,
-/// 2.4e-6 relative. The tolerances leave a factor ~5.
+/// of the six `infer_policies_*` cases is 1.1e-6 (0.3 ppm); `q_pi` (a softmax of
+/// γ·neg_efe) 3.7e-7 absolute, 2.4e-6 relative. The tolerances leave a factor ~5.
 const TOL_F32: Tol = Tol {
     q_pi: 2e-6,
     neg_efe: 5e-6,
@@ -664,6 +667,16 @@ fn infer_policies_bdeps_sparseA_f32() {
 /// and through an `Agent` with the full 3 × 6 = 18-policy table (which contains those 6).
 #[test]
 fn infer_policies_action_deps() {
+    run_action_deps::<f64>(TOL_F64);
+}
+
+/// f32: the same flattened model in single precision; the same action.
+#[test]
+fn infer_policies_action_deps_f32() {
+    run_action_deps::<f32>(TOL_F32);
+}
+
+fn run_action_deps<T: Float>(tol: Tol) {
     let fx = fixture("infer_policies_action_deps");
     check_deps::<flat::Flat>(&fx, flat::A_DEPS, flat::B_DEPS);
     let (i, o) = (&fx["inputs"], &fx["outputs"]);
@@ -699,15 +712,15 @@ fn infer_policies_action_deps() {
     assert_eq!(fixture_rows, derived, "flattened policies vs derivation");
 
     // --- the flattened model ---------------------------------------------------------------
-    let model = Model::<f64, flat::Flat>::new(
+    let model = Model::<T, flat::Flat>::new(
         &list![load(&i["A"][0]), load(&i["A"][1])],
         &list![load(&o["flattened_B"][0]), load(&o["flattened_B"][1])],
         &list![load(&i["C"][0]), load(&i["C"][1])],
-        &list![[1.0 / 3.0; 3], [0.5; 2]],
+        &list![[T::lit(1.0 / 3.0); 3], [T::lit(0.5); 2]],
     )
     .expect("flattened model");
     let q = &i["qs"];
-    let qs = Belief::<f64, flat::Flat>::new(list![load(&q[0]), load(&q[1])]).expect("qs");
+    let qs = Belief::<T, flat::Flat>::new(list![load(&q[0]), load(&q[1])]).expect("qs");
     let gamma = fx["params"]["gamma"].as_f64().unwrap();
     let want_neg_efe = f64s(&o["neg_efe"]);
     let want_q_pi = f64s(&o["q_pi"]);
@@ -732,14 +745,14 @@ fn infer_policies_action_deps() {
             param_info_gain: false,
         },
     };
-    let mut neg_efe = [0.0f64; 6];
+    let mut neg_efe = [T::ZERO; 6];
     efe.neg_efe_into(&policies, &qs, &mut neg_efe);
-    assert_close("neg_efe (6 policies)", &neg_efe, &want_neg_efe, TOL);
+    assert_close("neg_efe (6 policies)", &neg_efe, &want_neg_efe, tol.neg_efe);
     // pymdp's default E is uniform over its 6 policies.
-    let ln_e = [(1.0f64 / 6.0).ln(); 6];
-    let mut q_pi = [0.0f64; 6];
-    policy_posterior_into(&neg_efe, gamma, Some(&ln_e), &mut q_pi);
-    assert_close("q_pi (6 policies)", &q_pi, &want_q_pi, TOL);
+    let ln_e = [T::lit((1.0f64 / 6.0).ln()); 6];
+    let mut q_pi = [T::ZERO; 6];
+    policy_posterior_into(&neg_efe, T::lit(gamma), Some(&ln_e), &mut q_pi);
+    assert_close("q_pi (6 policies)", &q_pi, &want_q_pi, tol.q_pi);
 
     // Deterministic full-mode action (pymdp forces sampling_mode='full' here).
     let mut rng = SmallRng::seed_from_u64(0);
@@ -748,7 +761,7 @@ fn infer_policies_action_deps() {
         &q_pi,
         ActionSelection::Deterministic,
         SamplingMode::Full,
-        1.0,
+        T::ONE,
         &mut rng,
     );
     assert_eq!(a.to_vec(), usizes(&o["action_flat"]), "action_flat");
@@ -774,7 +787,7 @@ fn infer_policies_action_deps() {
     // (b) The same model through an Agent with the full 18-policy table: policy (u0, u1) sits
     // at index u0 * 6 + u1; neg_efe must agree there, and q_pi renormalised over the 6
     // recorded policies must equal the fixture's (E is uniform in both, so it cancels).
-    let agent = Agent::<f64, flat::Flat, 1, 18>::new(model.clone(), Config::default().gamma(gamma))
+    let agent = Agent::<T, flat::Flat, 1, 18>::new(model.clone(), Config::default().gamma(gamma))
         .expect("agent");
     let (q18, n18) = agent
         .infer_policies(&Beliefs::splat(qs))
@@ -787,20 +800,20 @@ fn infer_policies_action_deps() {
             "full-table index"
         );
     }
-    let sub_neg: Vec<f64> = idx.iter().map(|&j| n18[0][j]).collect();
+    let sub_neg: Vec<f64> = idx.iter().map(|&j| n18[0][j].as_f64()).collect();
     assert_close(
         "neg_efe (18-policy agent, subset)",
         &sub_neg,
         &want_neg_efe,
-        TOL,
+        tol.neg_efe,
     );
-    let mass: f64 = idx.iter().map(|&j| q18[0][j]).sum();
-    let sub_q: Vec<f64> = idx.iter().map(|&j| q18[0][j] / mass).collect();
+    let mass: f64 = idx.iter().map(|&j| q18[0][j].as_f64()).sum();
+    let sub_q: Vec<f64> = idx.iter().map(|&j| q18[0][j].as_f64() / mass).collect();
     assert_close(
         "q_pi (18-policy agent, renormalised subset)",
         &sub_q,
         &want_q_pi,
-        TOL,
+        tol.q_pi,
     );
 }
 
