@@ -203,10 +203,21 @@ fn tmaze_environment_is_pymdps() {
 /// cue is sampled here, so this holds when it tells the truth (95 %; this seed does).
 #[test]
 fn rollout_in_the_environment_follows_the_recorded_path() {
+    rollout_follows_the_recorded_path::<f64>();
+}
+
+/// The same in f32: agent and environment in single precision, same seed, same path.
+#[test]
+fn rollout_in_the_environment_follows_the_recorded_path_f32() {
+    rollout_follows_the_recorded_path::<f32>();
+}
+
+fn rollout_follows_the_recorded_path<T: Real>() {
     let fx = load("episode_tmaze");
-    let mut agent = Agent::<f64, TMaze, 3, 125>::new(model(&fx), Config::default()).unwrap();
-    let env = TMazeEnv::<f64>::new(TMazeParams::default(), Some(1)).unwrap();
-    let mut work = Workspace::<f64, TMaze, 125, 1, 2, [usize; 2]>::new();
+    let mut agent =
+        Agent::<T, TMaze, 3, 125>::new(model_in::<T, TMaze>(&fx), Config::default()).unwrap();
+    let env = TMazeEnv::<T>::new(TMazeParams::default(), Some(1)).unwrap();
+    let mut work = Workspace::<T, TMaze, 125, 1, 2, [usize; 2]>::new();
     let mut path = Vec::new();
     let mut actions = Vec::new();
     work.rollout::<8>(
