@@ -118,9 +118,11 @@ fn spm_wnorm_matches_spm_f64() {
     wnorm_a::<f64>(1e-13);
 }
 
+/// f32: the inputs rounded to f32; the largest relative error over the 900 entries is
+/// 1.1e-7 (about one ulp), hence 5e-7.
 #[test]
 fn spm_wnorm_matches_spm_f32() {
-    wnorm_a::<f32>(1e-5);
+    wnorm_a::<f32>(5e-7);
 }
 
 /// `ln p(y | Dir(α))` for a sequence `y` by sequential prediction: the predictive probability
