@@ -61,9 +61,12 @@ fn bmr_matches_spm_f64() {
     bmr_test_b::<f64>(1e-12, 1e-15);
 }
 
+/// f32: inputs rounded to f32. `F` (|F| ≤ 1.2, a difference of `ln Γ` sums)
+/// is within 1.3e-6 of SPM's doubles, `s` within 7.6e-8 (measured with
+/// `ACTINF_TOL_REPORT`); the tolerances leave a factor ~4.
 #[test]
 fn bmr_matches_spm_f32() {
-    bmr_test_b::<f32>(2e-5, 1e-6);
+    bmr_test_b::<f32>(5e-6, 3e-7);
 }
 
 #[test]
@@ -115,9 +118,11 @@ fn spm_wnorm_matches_spm_f64() {
     wnorm_a::<f64>(1e-13);
 }
 
+/// f32: the inputs rounded to f32; the largest relative error over the 900 entries is
+/// 1.1e-7 (about one ulp), hence 5e-7.
 #[test]
 fn spm_wnorm_matches_spm_f32() {
-    wnorm_a::<f32>(1e-5);
+    wnorm_a::<f32>(5e-7);
 }
 
 /// `ln p(y | Dir(α))` for a sequence `y` by sequential prediction: the predictive probability

@@ -1,6 +1,7 @@
 //! Parity of inductive inference with pymdp 1.0.4 (JAX, float64): `generate_I_matrix`, the
 //! inductive value of every policy step, and `neg_efe` / `q_pi` with and without
-//! `use_inductive` (fixtures `inductive_chain5`, `inductive_chain4_slip`); plus the errors of
+//! `use_inductive` (fixtures `inductive_chain5`, `inductive_chain4_slip`), in f64 and f32
+//! ([`TOL_F32`]); plus the errors of
 //! bad input and the regeneration of `I` when `B` is learned.
 
 mod common;
@@ -8,11 +9,18 @@ mod common;
 use actinf::error::{Problem, Tensor};
 use actinf::plan::inductive::{Inductive, InductiveMatrices};
 use actinf::policy::PolicySet;
-use actinf::{Agent, Belief, Config, DirichletB, Model, list};
-use common::{assert_close, at, data, load, ten2, ten3, vec1};
+use actinf::{Agent, Belief, Config, DirichletB, Model, Real, list};
+use common::{Scalar, assert_close, at, data, load, ten2, ten3, vec1};
 use serde_json::Value;
 
 const TOL: f64 = 1e-10;
+
+/// f32 (absolute), every fixture input rounded to f32 (~6e-8 relative). `I` is still exact
+/// (its entries are thresholded reachabilities); `neg_efe` (|·| ≤ 13) and the inductive
+/// values (≤ 6.7) carry f32 rounding of their sums: largest errors observed 8.4e-7 and
+/// 2.8e-7 (7e-8 relative); `q_pi` 2.5e-8. One tolerance for all, a factor ~5 above the
+/// largest.
+const TOL_F32: f64 = 4e-6;
 
 actinf::model! {
     /// pymdp's 5-state line world: stay / right / left.
@@ -39,6 +47,7 @@ fn param(fx: &Value, key: &str) -> f64 {
 /// Checks a fixture: `I`, the policy table, the inductive value of every policy step, and
 /// `neg_efe` / `q_pi` with and without the inductive term.
 fn check<
+    T: Real + Scalar,
     S: actinf::Spec,
     const N: usize,
     const U: usize,
@@ -47,25 +56,30 @@ fn check<
     const NP: usize,
 >(
     name: &str,
-    model: Model<f64, S>,
-    h: &actinf::types::FactorInputOf<f64, S>,
-    qs: Belief<f64, S>,
+    model: Model<T, S>,
+    h: &actinf::types::FactorInputOf<T, S>,
+    qs: Belief<T, S>,
+    tol: f64,
 ) {
     let fx = load(name);
     assert_eq!(param(&fx, "inductive_depth") as usize, K);
     assert_eq!(param(&fx, "policy_len") as usize, L);
-    let params = Inductive::<f64, K>::new()
-        .threshold(param(&fx, "inductive_threshold"))
-        .epsilon(param(&fx, "inductive_epsilon"));
+    let params = Inductive::<T, K>::new()
+        .threshold(T::lit(param(&fx, "inductive_threshold")))
+        .epsilon(T::lit(param(&fx, "inductive_epsilon")));
     let config = Config::default().gamma(param(&fx, "gamma"));
 
     // I, from the kernel directly and from the agent's component.
     let i = InductiveMatrices::new(&model, h, params).unwrap();
     let want_i = data(at(&fx, "outputs/I/0"));
-    let got_i: Vec<f64> = i.factor(0).iter().flat_map(|r| r.iter().copied()).collect();
+    let got_i: Vec<f64> = i
+        .factor(0)
+        .iter()
+        .flat_map(|r| r.iter().map(|x| x.as_f64()))
+        .collect();
     assert_eq!(got_i, want_i, "{name}: I");
 
-    let plain = Agent::<f64, S, L, NP>::new(model, config).unwrap();
+    let plain = Agent::<T, S, L, NP>::new(model, config).unwrap();
     let agent = plain.clone().with_inductive(h, params).unwrap();
     assert_eq!(agent.extras().i.0, i);
 
@@ -87,9 +101,9 @@ fn check<
     let want_v = data(at(&fx, "outputs/inductive_value_per_policy_step"));
     let got_v: Vec<f64> = terms
         .iter()
-        .flat_map(|p| p.iter().map(|t| t.inductive))
+        .flat_map(|p| p.iter().map(|t| t.inductive.as_f64()))
         .collect();
-    assert_close(&got_v, &want_v, TOL, &format!("{name}: inductive value"));
+    assert_close(&got_v, &want_v, tol, &format!("{name}: inductive value"));
     // Without inductive inference the term is zero.
     assert!(
         plain
@@ -97,13 +111,13 @@ fn check<
             .unwrap()
             .iter()
             .flatten()
-            .all(|t| t.inductive == 0.0)
+            .all(|t| t.inductive == T::ZERO)
     );
 
     // neg_efe and q_pi, with and without.
-    let qs_b = actinf::Beliefs::<f64, S, 1>::splat(qs);
+    let qs_b = actinf::Beliefs::<T, S, 1>::splat(qs);
     for (which, out) in [
-        ("use_inductive", &agent as &dyn Infer<S, NP>),
+        ("use_inductive", &agent as &dyn Infer<T, S, NP>),
         ("no_inductive", &plain),
     ] {
         let (q_pi, neg_efe) = out.infer(&qs_b);
@@ -112,13 +126,13 @@ fn check<
         assert_close(
             neg_efe.as_slice(),
             &want_g,
-            TOL,
+            tol,
             &format!("{name}: {which} neg_efe"),
         );
         assert_close(
             q_pi.as_slice(),
             &want_q,
-            TOL,
+            tol,
             &format!("{name}: {which} q_pi"),
         );
     }
@@ -126,64 +140,85 @@ fn check<
 }
 
 /// Policy inference of an agent of any extras (to run both agents through one loop).
-trait Infer<S: actinf::Spec, const NP: usize> {
+trait Infer<T: Real, S: actinf::Spec, const NP: usize> {
     fn infer(
         &self,
-        qs: &actinf::Beliefs<f64, S, 1>,
-    ) -> (nalgebra::SVector<f64, NP>, nalgebra::SVector<f64, NP>);
+        qs: &actinf::Beliefs<T, S, 1>,
+    ) -> (nalgebra::SVector<T, NP>, nalgebra::SVector<T, NP>);
 }
 
-impl<S, const L: usize, const NP: usize, M, C, X, P, I> Infer<S, NP>
-    for Agent<f64, S, L, NP, 1, M, C, X, P, I>
+impl<T, S, const L: usize, const NP: usize, M, C, X, P, I> Infer<T, S, NP>
+    for Agent<T, S, L, NP, 1, M, C, X, P, I>
 where
+    T: Real,
     S: actinf::Spec,
-    M: actinf::batch::Batched<Model<f64, S>, 1>,
-    C: actinf::batch::Batched<Config<f64>, 1>,
-    X: actinf::agent::Extras<f64, S, L, NP, 1>,
+    M: actinf::batch::Batched<Model<T, S>, 1>,
+    C: actinf::batch::Batched<Config<T>, 1>,
+    X: actinf::agent::Extras<T, S, L, NP, 1>,
     P: PolicySet<S, L, NP>,
     I: actinf::infer::method::Method<S>,
 {
     fn infer(
         &self,
-        qs: &actinf::Beliefs<f64, S, 1>,
-    ) -> (nalgebra::SVector<f64, NP>, nalgebra::SVector<f64, NP>) {
+        qs: &actinf::Beliefs<T, S, 1>,
+    ) -> (nalgebra::SVector<T, NP>, nalgebra::SVector<T, NP>) {
         let (q, g) = self.infer_policies(qs).unwrap();
         (q[0], g[0])
     }
 }
 
 fn chain5() -> (Model<f64, Chain5>, [f64; 5], Belief<f64, Chain5>) {
+    chain5_in::<f64>()
+}
+
+fn chain5_in<T: Real + Scalar>() -> (Model<T, Chain5>, [T; 5], Belief<T, Chain5>) {
     let fx = load("inductive_chain5");
-    let a: [[f64; 5]; 5] = ten2(&fx, "inputs/A/0");
-    let b: [[[f64; 3]; 5]; 5] = ten3(&fx, "inputs/B/0");
-    let c: [f64; 5] = vec1(&fx, "inputs/C/0");
-    let h: [f64; 5] = vec1(&fx, "inputs/H/0");
-    let qs: [f64; 5] = vec1(&fx, "inputs/qs/0");
-    let model = Model::new(&list![a], &list![b], &list![c], &list![[0.2; 5]]).unwrap();
+    let a: [[T; 5]; 5] = ten2(&fx, "inputs/A/0");
+    let b: [[[T; 3]; 5]; 5] = ten3(&fx, "inputs/B/0");
+    let c: [T; 5] = vec1(&fx, "inputs/C/0");
+    let h: [T; 5] = vec1(&fx, "inputs/H/0");
+    let qs: [T; 5] = vec1(&fx, "inputs/qs/0");
+    let model = Model::new(&list![a], &list![b], &list![c], &list![[T::lit(0.2); 5]]).unwrap();
     (model, h, Belief::new(list![qs]).unwrap())
 }
 
 fn chain4() -> (Model<f64, Chain4>, [f64; 4], Belief<f64, Chain4>) {
+    chain4_in::<f64>()
+}
+
+fn chain4_in<T: Real + Scalar>() -> (Model<T, Chain4>, [T; 4], Belief<T, Chain4>) {
     let fx = load("inductive_chain4_slip");
-    let a: [[f64; 4]; 4] = ten2(&fx, "inputs/A/0");
-    let b: [[[f64; 2]; 4]; 4] = ten3(&fx, "inputs/B/0");
-    let c: [f64; 4] = vec1(&fx, "inputs/C/0");
-    let h: [f64; 4] = vec1(&fx, "inputs/H/0");
-    let qs: [f64; 4] = vec1(&fx, "inputs/qs/0");
-    let model = Model::new(&list![a], &list![b], &list![c], &list![[0.25; 4]]).unwrap();
+    let a: [[T; 4]; 4] = ten2(&fx, "inputs/A/0");
+    let b: [[[T; 2]; 4]; 4] = ten3(&fx, "inputs/B/0");
+    let c: [T; 4] = vec1(&fx, "inputs/C/0");
+    let h: [T; 4] = vec1(&fx, "inputs/H/0");
+    let qs: [T; 4] = vec1(&fx, "inputs/qs/0");
+    let model = Model::new(&list![a], &list![b], &list![c], &list![[T::lit(0.25); 4]]).unwrap();
     (model, h, Belief::new(list![qs]).unwrap())
 }
 
 #[test]
 fn chain5_matches_pymdp() {
     let (model, h, qs) = chain5();
-    check::<Chain5, 5, 3, 5, 2, 9>("inductive_chain5", model, &list![h], qs);
+    check::<f64, Chain5, 5, 3, 5, 2, 9>("inductive_chain5", model, &list![h], qs, TOL);
+}
+
+#[test]
+fn chain5_matches_pymdp_f32() {
+    let (model, h, qs) = chain5_in::<f32>();
+    check::<f32, Chain5, 5, 3, 5, 2, 9>("inductive_chain5", model, &list![h], qs, TOL_F32);
 }
 
 #[test]
 fn chain4_slip_matches_pymdp() {
     let (model, h, qs) = chain4();
-    check::<Chain4, 4, 2, 3, 1, 2>("inductive_chain4_slip", model, &list![h], qs);
+    check::<f64, Chain4, 4, 2, 3, 1, 2>("inductive_chain4_slip", model, &list![h], qs, TOL);
+}
+
+#[test]
+fn chain4_slip_matches_pymdp_f32() {
+    let (model, h, qs) = chain4_in::<f32>();
+    check::<f32, Chain4, 4, 2, 3, 1, 2>("inductive_chain4_slip", model, &list![h], qs, TOL_F32);
 }
 
 #[test]

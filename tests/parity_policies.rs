@@ -12,6 +12,9 @@
 //!   model (factor 1 with 6 flat actions) over the fixture's 6-policy table;
 //! * `sample_action_*`: deterministic full / marginal selection, action marginals, and the
 //!   distributions stochastic selection draws from.
+//!
+//! Every case also runs in f32 (`*_f32`, tolerances [`TOL_F32`], [`TOL_F32_SAMPLE`]), with
+//! the same actions.
 
 use actinf::action::{self, action_marginals, sharpen_in_place};
 use actinf::agent::Extras;
@@ -20,7 +23,7 @@ use actinf::control::{Efe, EfeTerms, Terms, policy_posterior_into};
 use actinf::policy::Policies;
 use actinf::spec::{self, Spec, num_factors, num_modalities};
 use actinf::types::OutcomesInputOf;
-use actinf::{Agent, Belief, Beliefs, Config, DirichletA, DirichletB, Model, Shared, list};
+use actinf::{Agent, Belief, Beliefs, Config, DirichletA, DirichletB, Model, Real, Shared, list};
 use nalgebra::SVector;
 use rand::{SeedableRng, rngs::SmallRng};
 use serde_json::Value;
@@ -28,6 +31,35 @@ use serde_json::Value;
 /// Absolute tolerance for float64 fixtures (README: an independent re-implementation agrees
 /// to 1e-13).
 const TOL: f64 = 1e-10;
+
+/// Absolute tolerances of one `infer_policies` case: `q_pi`, and `neg_efe` with its per-term
+/// breakdown.
+#[derive(Clone, Copy)]
+struct Tol {
+    q_pi: f64,
+    neg_efe: f64,
+}
+
+const TOL_F64: Tol = Tol {
+    q_pi: TOL,
+    neg_efe: TOL,
+};
+
+/// f32 (absolute; the fixtures are float64, every input rounded to f32, ~6e-8 relative).
+/// `neg_efe` and its terms are sums of entropies and log-ratios of magnitude ≲ 3 over up to
+/// 3 steps, each term rounded to a few ulps: the largest error observed over every variant
+/// of the six `infer_policies_*` cases is 1.1e-6 (0.3 ppm); `q_pi` (a softmax of
+/// γ·neg_efe) 3.7e-7 absolute, 2.4e-6 relative. The tolerances leave a factor ~5.
+const TOL_F32: Tol = Tol {
+    q_pi: 2e-6,
+    neg_efe: 5e-6,
+};
+
+/// f32 tolerance on the action marginals, multi-action probabilities and sharpened
+/// (`softmax(α ln q)`) distributions of `sample_action_*`: `q_pi` is loaded rounded to f32
+/// and α ≤ 16 multiplies its log-error: the largest error observed is 1.5e-7 absolute
+/// (`stochastic_marginal_probs[16]`, 2.1e-6 relative); 1e-6 leaves a factor ~7.
+const TOL_F32_SAMPLE: f64 = 1e-6;
 
 // ---------------------------------------------------------------------------------------
 // JSON helpers
@@ -87,6 +119,19 @@ impl Nested for f64 {
     }
 }
 
+/// A scalar the fixtures load into (`f64`, or `f32` for the reduced-precision runs).
+trait Float: Real + Nested + Into<f64> {}
+impl Float for f64 {}
+impl Float for f32 {}
+
+impl Nested for f32 {
+    const SIZE: usize = 1;
+    fn push_shape(_: &mut Vec<usize>) {}
+    fn from_flat(d: &[f64]) -> Self {
+        d[0] as f32
+    }
+}
+
 impl<X: Nested, const N: usize> Nested for [X; N] {
     const SIZE: usize = N * X::SIZE;
     fn push_shape(out: &mut Vec<usize>) {
@@ -115,8 +160,9 @@ fn load<X: Nested>(v: &Value) -> X {
 }
 
 /// Compares two float slices entry by entry; panics listing every mismatch.
-fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) {
+fn assert_close<G: Copy + Into<f64>>(what: &str, got: &[G], want: &[f64], tol: f64) {
     assert_eq!(got.len(), want.len(), "{what}: length");
+    let got: Vec<f64> = got.iter().map(|&g| g.into()).collect();
     let bad: Vec<String> = got
         .iter()
         .zip(want)
@@ -189,25 +235,25 @@ fn check_policy_table<S: Spec, const L: usize, const NP: usize>(
 }
 
 /// An agent over one shared model and configuration, with optional components `X`.
-type AgentWith<S, const L: usize, const NP: usize, X> =
-    Agent<f64, S, L, NP, 1, Shared<Model<f64, S>>, Shared<Config<f64>>, X>;
+type AgentWith<T, S, const L: usize, const NP: usize, X> =
+    Agent<T, S, L, NP, 1, Shared<Model<T, S>>, Shared<Config<T>>, X>;
 
 /// What one agent computes from `qs`: its policy table, `q_pi`, `neg_efe` and the
 /// per-policy, per-step EFE terms.
-struct Evaluated<S: Spec, const L: usize, const NP: usize> {
+struct Evaluated<T: Real, S: Spec, const L: usize, const NP: usize> {
     policies: Vec<[S::Action; L]>,
-    q_pi: SVector<f64, NP>,
-    neg_efe: SVector<f64, NP>,
-    terms: [[EfeTerms<f64>; L]; NP],
+    q_pi: SVector<T, NP>,
+    neg_efe: SVector<T, NP>,
+    terms: [[EfeTerms<T>; L]; NP],
 }
 
-fn evaluate<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, NP, 1>>(
+fn evaluate<T: Real, S: Spec, const L: usize, const NP: usize, X: Extras<T, S, L, NP, 1>>(
     what: &str,
-    agent: &AgentWith<S, L, NP, X>,
-    qs: &Belief<f64, S>,
-) -> Evaluated<S, L, NP> {
+    agent: &AgentWith<T, S, L, NP, X>,
+    qs: &Belief<T, S>,
+) -> Evaluated<T, S, L, NP> {
     let (q_pi, neg_efe) = agent
-        .infer_policies(&Beliefs::<f64, S, 1>::splat(*qs))
+        .infer_policies(&Beliefs::<T, S, 1>::splat(*qs))
         .unwrap_or_else(|err| panic!("{what}: infer_policies failed: {err}"));
     Evaluated {
         policies: agent.policies().iter().collect(),
@@ -218,12 +264,18 @@ fn evaluate<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, NP, 1
 }
 
 /// [`evaluate`], after setting time-varying `C` when given (pymdp `C[m]` of shape `(L, NO)`).
-fn evaluate_with_steps<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, NP, 1>>(
+fn evaluate_with_steps<
+    T: Real,
+    S: Spec,
+    const L: usize,
+    const NP: usize,
+    X: Extras<T, S, L, NP, 1>,
+>(
     what: &str,
-    agent: AgentWith<S, L, NP, X>,
-    c_steps: Option<[OutcomesInputOf<f64, S>; L]>,
-    qs: &Belief<f64, S>,
-) -> Evaluated<S, L, NP> {
+    agent: AgentWith<T, S, L, NP, X>,
+    c_steps: Option<[OutcomesInputOf<T, S>; L]>,
+    qs: &Belief<T, S>,
+) -> Evaluated<T, S, L, NP> {
     match c_steps {
         Some(c) => {
             let agent = agent
@@ -236,17 +288,17 @@ fn evaluate_with_steps<S: Spec, const L: usize, const NP: usize, X: Extras<f64, 
 }
 
 /// The Dirichlet concentrations `pA`, `pB` parameter information gain is computed from.
-type Concentrations<'a, S> = (&'a DirichletA<f64, S>, &'a DirichletB<f64, S>);
+type Concentrations<'a, T, S> = (&'a DirichletA<T, S>, &'a DirichletB<T, S>);
 
 /// [`evaluate_with_steps`], with parameter information gain (novelty weights of `pA` and
 /// `pB`, pymdp's exact weight) when `novelty` is given: pymdp's `use_param_info_gain`.
-fn evaluate_with<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, NP, 1>>(
+fn evaluate_with<T: Real, S: Spec, const L: usize, const NP: usize, X: Extras<T, S, L, NP, 1>>(
     what: &str,
-    agent: AgentWith<S, L, NP, X>,
-    novelty: Option<Concentrations<'_, S>>,
-    c_steps: Option<[OutcomesInputOf<f64, S>; L]>,
-    qs: &Belief<f64, S>,
-) -> Evaluated<S, L, NP> {
+    agent: AgentWith<T, S, L, NP, X>,
+    novelty: Option<Concentrations<'_, T, S>>,
+    c_steps: Option<[OutcomesInputOf<T, S>; L]>,
+    qs: &Belief<T, S>,
+) -> Evaluated<T, S, L, NP> {
     match novelty {
         Some((pa, pb)) => {
             let agent = agent
@@ -261,16 +313,17 @@ fn evaluate_with<S: Spec, const L: usize, const NP: usize, X: Extras<f64, S, L, 
 /// `q_pi` / `neg_efe` of every flag variant, the policy table and the per-term breakdown.
 ///
 /// `c_steps` is what `Agent::new` cannot take directly (time-varying `C`).
-fn check_infer_policies<S: Spec, const L: usize, const NP: usize>(
+fn check_infer_policies<T: Float, S: Spec, const L: usize, const NP: usize>(
     fx: &Value,
-    learned: &Learned<S>,
-    qs: Belief<f64, S>,
-    c_steps: Option<[OutcomesInputOf<f64, S>; L]>,
+    learned: &Learned<T, S>,
+    qs: Belief<T, S>,
+    c_steps: Option<[OutcomesInputOf<T, S>; L]>,
+    tol: Tol,
 ) {
     check_structure::<S>(fx);
     let gamma = fx["params"]["gamma"].as_f64().unwrap();
     assert_eq!(fx["params"]["policy_len"].as_u64().unwrap() as usize, L);
-    let e: [f64; NP] = load(&fx["inputs"]["E"]);
+    let e: [T; NP] = load(&fx["inputs"]["E"]);
     let novelty = Some((&learned.pa, &learned.pb));
 
     let variants = fx["outputs"]["variants"].as_object().unwrap();
@@ -282,7 +335,7 @@ fn check_infer_policies<S: Spec, const L: usize, const NP: usize>(
             .gamma(gamma)
             .use_utility(flag("use_utility"))
             .use_states_info_gain(flag("use_states_info_gain"));
-        let agent = Agent::<f64, S, L, NP>::new(learned.model.clone(), config)
+        let agent = Agent::<T, S, L, NP>::new(learned.model.clone(), config)
             .unwrap_or_else(|err| panic!("{name}: building the agent failed: {err}"));
         let agent = agent
             .with_e(e)
@@ -306,25 +359,28 @@ fn check_infer_policies<S: Spec, const L: usize, const NP: usize>(
             &format!("{name}: neg_efe"),
             got.neg_efe.as_slice(),
             &f64s(&v["neg_efe"]),
-            TOL,
+            tol.neg_efe,
         );
         assert_close(
             &format!("{name}: q_pi"),
             got.q_pi.as_slice(),
             &f64s(&v["q_pi"]),
-            TOL,
+            tol.q_pi,
         );
     }
 
     // Per-term breakdown: needs the novelty weights, so parameter information gain on.
     let config = Config::default().gamma(gamma);
-    let agent = Agent::<f64, S, L, NP>::new(learned.model.clone(), config)
+    let agent = Agent::<T, S, L, NP>::new(learned.model.clone(), config)
         .expect("agent with parameter information gain");
     let agent = agent.with_e(e).expect("E");
     let terms = evaluate_with("per_policy_terms", agent, novelty, c_steps, &qs).terms;
     let ppt = &fx["outputs"]["per_policy_terms"];
-    let pick = |f: &dyn Fn(&EfeTerms<f64>) -> f64| -> Vec<f64> {
-        terms.iter().flat_map(|p| p.iter().map(f)).collect()
+    let pick = |f: &dyn Fn(&EfeTerms<T>) -> T| -> Vec<f64> {
+        terms
+            .iter()
+            .flat_map(|p| p.iter().map(|t| f(t).as_f64()))
+            .collect()
     };
     for (key, got) in [
         ("utility", pick(&|t| t.utility)),
@@ -341,20 +397,20 @@ fn check_infer_policies<S: Spec, const L: usize, const NP: usize>(
             &format!("per_policy_terms.{key} (flattened [policy, t])"),
             &got,
             &f64s(&ppt[key]),
-            TOL,
+            tol.neg_efe,
         );
     }
     // The terms add up to the all-flags neg_efe of the fixture, when recorded.
     if let Some(v) = variants.get("all_with_param_info_gain") {
         let sums: Vec<f64> = terms
             .iter()
-            .map(|p| p.iter().map(|t| t.neg_efe()).sum())
+            .map(|p| p.iter().map(|t| t.neg_efe().as_f64()).sum())
             .collect();
         assert_close(
             "sum_t efe_terms.neg_efe() vs all_with_param_info_gain.neg_efe",
             &sums,
             &f64s(&v["neg_efe"]),
-            TOL,
+            tol.neg_efe,
         );
     }
 }
@@ -463,33 +519,33 @@ fn check_deps<S: Spec>(fx: &Value, a_deps: &[&[usize]], b_deps: &[&[usize]]) {
 }
 
 /// A model with the Dirichlet concentrations `pA`, `pB` the fixture records.
-struct Learned<S: Spec> {
-    model: Model<f64, S>,
-    pa: DirichletA<f64, S>,
-    pb: DirichletB<f64, S>,
+struct Learned<T: Real, S: Spec> {
+    model: Model<T, S>,
+    pa: DirichletA<T, S>,
+    pb: DirichletB<T, S>,
 }
 
-fn dense_model(fx: &Value) -> Learned<dense::Dense> {
+fn dense_model<T: Float>(fx: &Value) -> Learned<T, dense::Dense> {
     check_deps::<dense::Dense>(fx, dense::A_DEPS, dense::B_DEPS);
     let i = &fx["inputs"];
     let c = &i["C"];
     // For time-varying C the model's own C is step 0 (the per-step C is set on the agent).
-    let c0: [f64; 3] = if shape_of(&c[0]).len() == 2 {
-        load::<[[f64; 3]; 2]>(&c[0])[0]
+    let c0: [T; 3] = if shape_of(&c[0]).len() == 2 {
+        load::<[[T; 3]; 2]>(&c[0])[0]
     } else {
         load(&c[0])
     };
-    let c1: [f64; 2] = if shape_of(&c[1]).len() == 2 {
-        load::<[[f64; 2]; 2]>(&c[1])[0]
+    let c1: [T; 2] = if shape_of(&c[1]).len() == 2 {
+        load::<[[T; 2]; 2]>(&c[1])[0]
     } else {
         load(&c[1])
     };
     Learned {
-        model: Model::<f64, dense::Dense>::new(
+        model: Model::<T, dense::Dense>::new(
             &list![load(&i["A"][0]), load(&i["A"][1])],
             &list![load(&i["B"][0]), load(&i["B"][1])],
             &list![c0, c1],
-            &list![[1.0 / 3.0; 3], [0.5; 2]],
+            &list![[T::lit(1.0 / 3.0); 3], [T::lit(0.5); 2]],
         )
         .expect("dense model"),
         pa: DirichletA::new(&list![load(&i["pA"][0]), load(&i["pA"][1])]).expect("pA"),
@@ -497,7 +553,7 @@ fn dense_model(fx: &Value) -> Learned<dense::Dense> {
     }
 }
 
-fn dense_qs(fx: &Value) -> Belief<f64, dense::Dense> {
+fn dense_qs<T: Float>(fx: &Value) -> Belief<T, dense::Dense> {
     let q = &fx["inputs"]["qs"];
     Belief::new(list![load(&q[0]), load(&q[1])]).expect("qs")
 }
@@ -506,56 +562,80 @@ fn dense_qs(fx: &Value) -> Belief<f64, dense::Dense> {
 // infer_policies
 // ---------------------------------------------------------------------------------------
 
+fn run_len<T: Float, const L: usize, const NP: usize>(name: &str, tol: Tol) {
+    let fx = fixture(name);
+    let model = dense_model::<T>(&fx);
+    check_infer_policies::<T, dense::Dense, L, NP>(&fx, &model, dense_qs(&fx), None, tol);
+}
+
 #[test]
 fn infer_policies_len1() {
-    let fx = fixture("infer_policies_len1");
-    let model = dense_model(&fx);
-    check_infer_policies::<dense::Dense, 1, 3>(&fx, &model, dense_qs(&fx), None);
+    run_len::<f64, 1, 3>("infer_policies_len1", TOL_F64);
+}
+
+#[test]
+fn infer_policies_len1_f32() {
+    run_len::<f32, 1, 3>("infer_policies_len1", TOL_F32);
 }
 
 #[test]
 fn infer_policies_len2() {
-    let fx = fixture("infer_policies_len2");
-    let model = dense_model(&fx);
-    check_infer_policies::<dense::Dense, 2, 9>(&fx, &model, dense_qs(&fx), None);
+    run_len::<f64, 2, 9>("infer_policies_len2", TOL_F64);
+}
+
+#[test]
+fn infer_policies_len2_f32() {
+    run_len::<f32, 2, 9>("infer_policies_len2", TOL_F32);
 }
 
 #[test]
 fn infer_policies_len3() {
-    let fx = fixture("infer_policies_len3");
-    let model = dense_model(&fx);
-    check_infer_policies::<dense::Dense, 3, 27>(&fx, &model, dense_qs(&fx), None);
+    run_len::<f64, 3, 27>("infer_policies_len3", TOL_F64);
 }
 
 #[test]
-#[allow(non_snake_case)]
-fn infer_policies_time_varying_C() {
+fn infer_policies_len3_f32() {
+    run_len::<f32, 3, 27>("infer_policies_len3", TOL_F32);
+}
+
+fn run_time_varying_c<T: Float>(tol: Tol) {
     let fx = fixture("infer_policies_time_varying_C");
     let c = &fx["inputs"]["C"];
     assert_eq!(shape_of(&c[0]), vec![2, 3], "C[0] is (policy_len, No)");
-    let c0: [[f64; 3]; 2] = load(&c[0]);
-    let c1: [[f64; 2]; 2] = load(&c[1]);
-    let model = dense_model(&fx);
-    check_infer_policies::<dense::Dense, 2, 9>(
+    let c0: [[T; 3]; 2] = load(&c[0]);
+    let c1: [[T; 2]; 2] = load(&c[1]);
+    let model = dense_model::<T>(&fx);
+    check_infer_policies::<T, dense::Dense, 2, 9>(
         &fx,
         &model,
         dense_qs(&fx),
         Some([list![c0[0], c1[0]], list![c0[1], c1[1]]]),
+        tol,
     );
 }
 
 #[test]
 #[allow(non_snake_case)]
-fn infer_policies_bdeps_sparseA() {
+fn infer_policies_time_varying_C() {
+    run_time_varying_c::<f64>(TOL_F64);
+}
+
+#[test]
+#[allow(non_snake_case)]
+fn infer_policies_time_varying_C_f32() {
+    run_time_varying_c::<f32>(TOL_F32);
+}
+
+fn run_bdeps_sparse_a<T: Float>(tol: Tol) {
     let fx = fixture("infer_policies_bdeps_sparseA");
     check_deps::<sparse::Sparse>(&fx, sparse::A_DEPS, sparse::B_DEPS);
     let i = &fx["inputs"];
     let model = Learned {
-        model: Model::<f64, sparse::Sparse>::new(
+        model: Model::<T, sparse::Sparse>::new(
             &list![load(&i["A"][0]), load(&i["A"][1])],
             &list![load(&i["B"][0]), load(&i["B"][1])],
             &list![load(&i["C"][0]), load(&i["C"][1])],
-            &list![[1.0 / 3.0; 3], [0.5; 2]],
+            &list![[T::lit(1.0 / 3.0); 3], [T::lit(0.5); 2]],
         )
         .expect("sparse model"),
         pa: DirichletA::new(&list![load(&i["pA"][0]), load(&i["pA"][1])]).expect("pA"),
@@ -563,7 +643,19 @@ fn infer_policies_bdeps_sparseA() {
     };
     let q = &i["qs"];
     let qs = Belief::new(list![load(&q[0]), load(&q[1])]).expect("qs");
-    check_infer_policies::<sparse::Sparse, 2, 9>(&fx, &model, qs, None);
+    check_infer_policies::<T, sparse::Sparse, 2, 9>(&fx, &model, qs, None, tol);
+}
+
+#[test]
+#[allow(non_snake_case)]
+fn infer_policies_bdeps_sparseA() {
+    run_bdeps_sparse_a::<f64>(TOL_F64);
+}
+
+#[test]
+#[allow(non_snake_case)]
+fn infer_policies_bdeps_sparseA_f32() {
+    run_bdeps_sparse_a::<f32>(TOL_F32);
 }
 
 /// pymdp's `B_action_dependencies` (factor 1 driven by control factors 0 and 1) has no
@@ -575,6 +667,16 @@ fn infer_policies_bdeps_sparseA() {
 /// and through an `Agent` with the full 3 × 6 = 18-policy table (which contains those 6).
 #[test]
 fn infer_policies_action_deps() {
+    run_action_deps::<f64>(TOL_F64);
+}
+
+/// f32: the same flattened model in single precision; the same action.
+#[test]
+fn infer_policies_action_deps_f32() {
+    run_action_deps::<f32>(TOL_F32);
+}
+
+fn run_action_deps<T: Float>(tol: Tol) {
     let fx = fixture("infer_policies_action_deps");
     check_deps::<flat::Flat>(&fx, flat::A_DEPS, flat::B_DEPS);
     let (i, o) = (&fx["inputs"], &fx["outputs"]);
@@ -610,15 +712,15 @@ fn infer_policies_action_deps() {
     assert_eq!(fixture_rows, derived, "flattened policies vs derivation");
 
     // --- the flattened model ---------------------------------------------------------------
-    let model = Model::<f64, flat::Flat>::new(
+    let model = Model::<T, flat::Flat>::new(
         &list![load(&i["A"][0]), load(&i["A"][1])],
         &list![load(&o["flattened_B"][0]), load(&o["flattened_B"][1])],
         &list![load(&i["C"][0]), load(&i["C"][1])],
-        &list![[1.0 / 3.0; 3], [0.5; 2]],
+        &list![[T::lit(1.0 / 3.0); 3], [T::lit(0.5); 2]],
     )
     .expect("flattened model");
     let q = &i["qs"];
-    let qs = Belief::<f64, flat::Flat>::new(list![load(&q[0]), load(&q[1])]).expect("qs");
+    let qs = Belief::<T, flat::Flat>::new(list![load(&q[0]), load(&q[1])]).expect("qs");
     let gamma = fx["params"]["gamma"].as_f64().unwrap();
     let want_neg_efe = f64s(&o["neg_efe"]);
     let want_q_pi = f64s(&o["q_pi"]);
@@ -643,14 +745,14 @@ fn infer_policies_action_deps() {
             param_info_gain: false,
         },
     };
-    let mut neg_efe = [0.0f64; 6];
+    let mut neg_efe = [T::ZERO; 6];
     efe.neg_efe_into(&policies, &qs, &mut neg_efe);
-    assert_close("neg_efe (6 policies)", &neg_efe, &want_neg_efe, TOL);
+    assert_close("neg_efe (6 policies)", &neg_efe, &want_neg_efe, tol.neg_efe);
     // pymdp's default E is uniform over its 6 policies.
-    let ln_e = [(1.0f64 / 6.0).ln(); 6];
-    let mut q_pi = [0.0f64; 6];
-    policy_posterior_into(&neg_efe, gamma, Some(&ln_e), &mut q_pi);
-    assert_close("q_pi (6 policies)", &q_pi, &want_q_pi, TOL);
+    let ln_e = [T::lit((1.0f64 / 6.0).ln()); 6];
+    let mut q_pi = [T::ZERO; 6];
+    policy_posterior_into(&neg_efe, T::lit(gamma), Some(&ln_e), &mut q_pi);
+    assert_close("q_pi (6 policies)", &q_pi, &want_q_pi, tol.q_pi);
 
     // Deterministic full-mode action (pymdp forces sampling_mode='full' here).
     let mut rng = SmallRng::seed_from_u64(0);
@@ -659,7 +761,7 @@ fn infer_policies_action_deps() {
         &q_pi,
         ActionSelection::Deterministic,
         SamplingMode::Full,
-        1.0,
+        T::ONE,
         &mut rng,
     );
     assert_eq!(a.to_vec(), usizes(&o["action_flat"]), "action_flat");
@@ -685,7 +787,7 @@ fn infer_policies_action_deps() {
     // (b) The same model through an Agent with the full 18-policy table: policy (u0, u1) sits
     // at index u0 * 6 + u1; neg_efe must agree there, and q_pi renormalised over the 6
     // recorded policies must equal the fixture's (E is uniform in both, so it cancels).
-    let agent = Agent::<f64, flat::Flat, 1, 18>::new(model.clone(), Config::default().gamma(gamma))
+    let agent = Agent::<T, flat::Flat, 1, 18>::new(model.clone(), Config::default().gamma(gamma))
         .expect("agent");
     let (q18, n18) = agent
         .infer_policies(&Beliefs::splat(qs))
@@ -698,20 +800,20 @@ fn infer_policies_action_deps() {
             "full-table index"
         );
     }
-    let sub_neg: Vec<f64> = idx.iter().map(|&j| n18[0][j]).collect();
+    let sub_neg: Vec<f64> = idx.iter().map(|&j| n18[0][j].as_f64()).collect();
     assert_close(
         "neg_efe (18-policy agent, subset)",
         &sub_neg,
         &want_neg_efe,
-        TOL,
+        tol.neg_efe,
     );
-    let mass: f64 = idx.iter().map(|&j| q18[0][j]).sum();
-    let sub_q: Vec<f64> = idx.iter().map(|&j| q18[0][j] / mass).collect();
+    let mass: f64 = idx.iter().map(|&j| q18[0][j].as_f64()).sum();
+    let sub_q: Vec<f64> = idx.iter().map(|&j| q18[0][j].as_f64() / mass).collect();
     assert_close(
         "q_pi (18-policy agent, renormalised subset)",
         &sub_q,
         &want_q_pi,
-        TOL,
+        tol.q_pi,
     );
 }
 
@@ -720,7 +822,7 @@ fn infer_policies_action_deps() {
 // ---------------------------------------------------------------------------------------
 
 /// Everything the `sample_action_*` fixtures record, for a model `S` with `L`-step policies.
-fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
+fn check_sample_action<T: Float, S: Spec, const L: usize, const NP: usize>(fx: &Value, tol: f64) {
     let (i, o) = (&fx["inputs"], &fx["outputs"]);
     let nu = usizes(&i["num_controls"]);
     let nf = num_factors::<S>();
@@ -728,11 +830,11 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
     for (f, &n) in nu.iter().enumerate() {
         assert_eq!(spec::factors::<S>()[f].controls, n, "controls of f{f}");
     }
-    let q_arr: [f64; NP] = load(&i["q_pi"]);
-    let q_pi = SVector::<f64, NP>::from(q_arr);
+    let q_arr: [T; NP] = load(&i["q_pi"]);
+    let q_pi = SVector::<T, NP>::from(q_arr);
 
     let agent_with = |mode: SamplingMode, sel: ActionSelection, alpha: f64| {
-        Agent::<f64, S, L, NP>::new(
+        Agent::<T, S, L, NP>::new(
             Model::uniform(),
             Config::default()
                 .sampling_mode(mode)
@@ -759,15 +861,15 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
 
     // Action marginals, through the agent and the free function.
     let marg = full.action_marginals(&[q_pi]).unwrap();
-    let q_pi_arr: [f64; NP] = q_pi.as_slice().try_into().expect("NP entries");
-    let marg_free = action_marginals::<f64, S, _, L, NP>(full.policies(), &q_pi_arr);
+    let q_pi_arr: [T; NP] = q_pi.as_slice().try_into().expect("NP entries");
+    let marg_free = action_marginals::<T, S, _, L, NP>(full.policies(), &q_pi_arr);
     assert_eq!(marg[0].0, marg_free);
     let want_marg = o["action_marginals"].as_array().unwrap();
     assert_eq!(want_marg.len(), nf);
     for (f, w) in want_marg.iter().enumerate() {
         assert_eq!(shape_of(w), vec![nu[f]]);
         let got = marg[0].factor(f);
-        assert_close(&format!("action_marginals[{f}]"), got, &f64s(w), TOL);
+        assert_close(&format!("action_marginals[{f}]"), got, &f64s(w), tol);
     }
 
     // multiaction_probabilities (pymdp Agent helper; no actinf counterpart, derived here from
@@ -780,7 +882,7 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
             for f in (0..nf).rev() {
                 let u = j % nu[f];
                 j /= nu[f];
-                p *= marg[0].factor(f)[u];
+                p *= marg[0].factor(f)[u].as_f64();
             }
             p
         })
@@ -789,7 +891,7 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
         "multiaction_probabilities_marginal",
         &outer,
         &f64s(&o["multiaction_probabilities_marginal"]),
-        TOL,
+        tol,
     );
     // Full mode: q_pi mass of the policies starting with each unique first action.
     let uniq = usizes(&o["unique_multiactions"]);
@@ -798,7 +900,7 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
         .map(|row| {
             (0..NP)
                 .filter(|&k| full.policies().get(k)[0].as_ref() == row)
-                .map(|k| q_pi[k])
+                .map(|k| q_pi[k].as_f64())
                 .sum()
         })
         .collect();
@@ -806,7 +908,7 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
         "multiaction_probabilities_full",
         &per_first,
         &f64s(&o["multiaction_probabilities_full"]),
-        TOL,
+        tol,
     );
 
     // Stochastic sampling distributions for each recorded alpha.
@@ -824,12 +926,12 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
         let alpha: f64 = key.parse().unwrap();
         assert!(alphas.contains(&alpha));
         let mut p = q_arr;
-        sharpen_in_place(&mut p, alpha);
+        sharpen_in_place(&mut p, T::lit(alpha));
         assert_close(
             &format!("stochastic_policy_probs[{key}]"),
             &p,
             &f64s(want),
-            TOL,
+            tol,
         );
     }
     for (key, want) in smp {
@@ -839,12 +941,12 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
         assert_eq!(want.len(), nf);
         for (f, w) in want.iter().enumerate() {
             let mut p = marg[0].factor(f).to_vec();
-            sharpen_in_place(&mut p, alpha);
+            sharpen_in_place(&mut p, T::lit(alpha));
             assert_close(
                 &format!("stochastic_marginal_probs[{key}][{f}]"),
                 &p,
                 &f64s(w),
-                TOL,
+                tol,
             );
         }
     }
@@ -861,12 +963,26 @@ fn check_sample_action<S: Spec, const L: usize, const NP: usize>(fx: &Value) {
 fn sample_action_2ctrl_len1() {
     let fx = fixture("sample_action_2ctrl_len1");
     assert_eq!(fx["params"]["policy_len"], 1);
-    check_sample_action::<two_ctrl::TwoCtrl, 1, 6>(&fx);
+    check_sample_action::<f64, two_ctrl::TwoCtrl, 1, 6>(&fx, TOL);
+}
+
+/// f32: the same deterministic actions as pymdp, distributions within [`TOL_F32_SAMPLE`].
+#[test]
+fn sample_action_2ctrl_len1_f32() {
+    let fx = fixture("sample_action_2ctrl_len1");
+    check_sample_action::<f32, two_ctrl::TwoCtrl, 1, 6>(&fx, TOL_F32_SAMPLE);
 }
 
 #[test]
 fn sample_action_1ctrl_len2() {
     let fx = fixture("sample_action_1ctrl_len2");
     assert_eq!(fx["params"]["policy_len"], 2);
-    check_sample_action::<one_ctrl::OneCtrl, 2, 9>(&fx);
+    check_sample_action::<f64, one_ctrl::OneCtrl, 2, 9>(&fx, TOL);
+}
+
+/// f32: the same deterministic actions as pymdp, distributions within [`TOL_F32_SAMPLE`].
+#[test]
+fn sample_action_1ctrl_len2_f32() {
+    let fx = fixture("sample_action_1ctrl_len2");
+    check_sample_action::<f32, one_ctrl::OneCtrl, 2, 9>(&fx, TOL_F32_SAMPLE);
 }

@@ -179,6 +179,10 @@ pub fn from_columns(cols: &[Vec<f64>]) -> Vec<f64> {
 
 /// Asserts `|got[i] − want[i]| <= tol` for every entry (NaN fails), naming `what` and the
 /// first offending index.
+///
+/// With `ACTINF_TOL_REPORT` set, also prints the largest absolute and relative error of the
+/// comparison (how the f32 tolerances were measured: e.g.
+/// `ACTINF_TOL_REPORT=1 cargo test --test parity_states -- --nocapture f32`).
 pub fn assert_close<T: Copy + Into<f64>>(got: &[T], want: &[f64], tol: f64, what: &str) {
     assert_eq!(
         got.len(),
@@ -187,6 +191,9 @@ pub fn assert_close<T: Copy + Into<f64>>(got: &[T], want: &[f64], tol: f64, what
         got.len(),
         want.len()
     );
+    if std::env::var_os("ACTINF_TOL_REPORT").is_some() {
+        report_errors(got, want, tol, what);
+    }
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         let g: f64 = g.into();
         let err = (g - w).abs();
@@ -197,6 +204,20 @@ pub fn assert_close<T: Copy + Into<f64>>(got: &[T], want: &[f64], tol: f64, what
             got.iter().map(|&x| x.into()).collect::<Vec<f64>>()
         );
     }
+}
+
+/// Prints the largest absolute and relative error of `got` against `want` (one line,
+/// `TOL_REPORT abs … rel … max|want| … tol … :: what`).
+pub fn report_errors<T: Copy + Into<f64>>(got: &[T], want: &[f64], tol: f64, what: &str) {
+    let (mut abs, mut rel, mut mag) = (0.0f64, 0.0f64, 0.0f64);
+    for (&g, &w) in got.iter().zip(want) {
+        let g: f64 = g.into();
+        let err = (g - w).abs();
+        abs = abs.max(err);
+        rel = rel.max(err / w.abs().max(f64::MIN_POSITIVE));
+        mag = mag.max(w.abs());
+    }
+    eprintln!("\nTOL_REPORT abs {abs:e} rel {rel:e} max|want| {mag:e} tol {tol:e} :: {what}");
 }
 
 /// Scalar version of [`assert_close`].
