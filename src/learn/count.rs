@@ -21,7 +21,8 @@ use crate::spec::{self, Flat, Spec};
 /// Adds one step's evidence about `A`: `pA_m += lr · onehot(o_m) ⊗ q(parents(m))` for every
 /// modality `rule` learns (a [`MISSING`](crate::MISSING) modality adds nothing).
 ///
-/// Errors: a learning rate that is negative or not finite.
+/// Errors (nothing is written): a learning rate that is negative or not finite; a column
+/// whose total could approach the largest finite value (`NotFinite`).
 ///
 /// ```
 /// actinf::model! { pub Coin { factors { Side: 2 } modalities { Seen: 2 depends_on [Side] } } }
@@ -46,6 +47,7 @@ pub fn count_a<T: Real, S: Spec>(
 ) -> Result<(), Error> {
     check_rate(lr, "lr_pA")?;
     crate::model::check_observation::<S>(obs)?;
+    headroom_a(pa, lr, rule)?;
     let mut joint = <S::Joint<T> as Flat<T>>::ZERO;
     for (m, info) in spec::modalities::<S>().iter().enumerate() {
         let o = obs.as_ref()[m];
@@ -64,7 +66,8 @@ pub fn count_a<T: Real, S: Spec>(
 
 /// [`count_a`] for a categorical observation: `pA_m += lr · o_m ⊗ q(parents(m))`.
 ///
-/// Errors: a learning rate that is negative or not finite.
+/// Errors (nothing is written): a learning rate that is negative or not finite; a column
+/// whose total could approach the largest finite value (`NotFinite`).
 #[allow(
     clippy::indexing_slicing,
     reason = "the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
@@ -77,6 +80,7 @@ pub fn count_a_categorical<T: Real, S: Spec>(
     rule: &Learning<T>,
 ) -> Result<(), Error> {
     check_rate(lr, "lr_pA")?;
+    headroom_a(pa, lr, rule)?;
     let mut joint = <S::Joint<T> as Flat<T>>::ZERO;
     for (m, info) in spec::modalities::<S>().iter().enumerate() {
         if !rule.learns_modality(m) {
@@ -98,7 +102,8 @@ pub fn count_a_categorical<T: Real, S: Spec>(
 /// Adds one transition's evidence about `B`, mean-field: for every factor `rule` learns,
 /// `pB_f[·, j, u_f] += lr · q_next,f ⊗ q(parents(f))_j` (pymdp's joint for FPI, MMP and VMP).
 ///
-/// Errors: a learning rate that is negative or not finite, an action out of range.
+/// Errors (nothing is written): a learning rate that is negative or not finite, an action out
+/// of range, a column whose total could approach the largest finite value (`NotFinite`).
 #[allow(
     clippy::indexing_slicing,
     reason = "actions are checked before counting; the ranges and offsets come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
@@ -113,6 +118,7 @@ pub fn count_b<T: Real, S: Spec>(
 ) -> Result<(), Error> {
     check_rate(lr, "lr_pB")?;
     crate::infer::check_action::<S>(action)?;
+    headroom_b(pb, lr, rule)?;
     let mut joint = <S::Joint<T> as Flat<T>>::ZERO;
     for (f, info) in spec::factors::<S>().iter().enumerate() {
         if !rule.learns_factor(f) {
@@ -136,8 +142,8 @@ pub fn count_b<T: Real, S: Spec>(
 /// Adds one transition's evidence about `B` from smoothed pairwise joints (pymdp's joint for
 /// OVF and exact): `pB_f[s', s, u_f] += lr · q(s_{t+1} = s', s_t = s)`.
 ///
-/// Errors: a learning rate that is negative or not finite, an action out of range, or a
-/// learned factor whose transition depends on other factors (a pairwise joint covers its own
+/// Errors (nothing is written): a learning rate that is negative or not finite, an action out
+/// of range, a column whose total could overflow (`NotFinite`), or a learned factor whose transition depends on other factors (a pairwise joint covers its own
 /// states only).
 #[allow(
     clippy::indexing_slicing,
@@ -166,6 +172,7 @@ pub fn count_b_pairwise<T: Real, S: Spec>(
             ));
         }
     }
+    headroom_b(pb, lr, rule)?;
     for f in 0..spec::num_factors::<S>() {
         if !rule.learns_factor(f) {
             continue;
@@ -180,7 +187,8 @@ pub fn count_b_pairwise<T: Real, S: Spec>(
 
 /// pymdp's legacy `pD` update: `pD_f += lr · q_f` where `pD_f > 0` (zero entries stay zero).
 ///
-/// Errors: a learning rate that is negative or not finite.
+/// Errors (nothing is written): a learning rate that is negative or not finite; a column
+/// whose total could approach the largest finite value (`NotFinite`).
 pub fn count_d<T: Real, S: Spec>(
     pd: &mut DirichletD<T, S>,
     q: &Belief<T, S>,
@@ -188,6 +196,11 @@ pub fn count_d<T: Real, S: Spec>(
     factors: u64,
 ) -> Result<(), Error> {
     check_rate(lr, "lr_pD")?;
+    for (f, info) in spec::factors::<S>().iter().enumerate() {
+        if f < 64 && factors & (1 << f) != 0 {
+            headroom(pd.0.factor(f), info.states, lr, Tensor::PD, f, info.name)?;
+        }
+    }
     for f in 0..spec::num_factors::<S>() {
         if f >= 64 || factors & (1 << f) == 0 {
             continue;
@@ -366,6 +379,66 @@ pub fn expected_d<T: Real, S: Spec>(
         normalise(d.factor_mut(f), zeros);
     }
     model.set_d_unchecked(&d);
+    Ok(())
+}
+
+fn headroom_a<T: Real, S: Spec>(
+    pa: &DirichletA<T, S>,
+    lr: T,
+    rule: &Learning<T>,
+) -> Result<(), Error> {
+    for (m, info) in spec::modalities::<S>().iter().enumerate() {
+        if rule.learns_modality(m) {
+            headroom(pa.modality(m), info.outcomes, lr, Tensor::PA, m, info.name)?;
+        }
+    }
+    Ok(())
+}
+
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the ranges come from the model's `Layout`, computed at compile time, which also sizes the storage indexed"
+)]
+fn headroom_b<T: Real, S: Spec>(
+    pb: &DirichletB<T, S>,
+    lr: T,
+    rule: &Learning<T>,
+) -> Result<(), Error> {
+    for (f, info) in spec::factors::<S>().iter().enumerate() {
+        if rule.learns_factor(f) {
+            let r = info.transition_offset..info.transition_offset + info.transition_len();
+            headroom(&pb.as_slice()[r], info.states, lr, Tensor::PB, f, info.name)?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an update that could carry a column's total near the largest finite value: every
+/// counting step adds at most `lr` to a column (its weights sum to at most 1, up to
+/// rounding), so a column whose total plus `lr` exceeds half the largest finite value is an
+/// error before anything is written (the factor 2 absorbs the rounding of the entries' sums).
+fn headroom<T: Real>(
+    counts: &[T],
+    rows: usize,
+    lr: T,
+    tensor: Tensor,
+    index: usize,
+    name: &'static str,
+) -> Result<(), Error> {
+    for (j, col) in counts.chunks_exact(rows.max(1)).enumerate() {
+        let total = maths::sum(col) + lr;
+        if !(total + total).is_finite() {
+            return Err(Error::new(
+                tensor,
+                index,
+                name,
+                Entry::new(&[j], true),
+                Problem::NotFinite {
+                    value: total.as_f64(),
+                },
+            ));
+        }
+    }
     Ok(())
 }
 
