@@ -127,6 +127,12 @@ macro_rules! model {
     (
         $(#[$meta:meta])*
         $vis:vis $name:ident {
+            $(controls {
+                $(
+                    $(#[$cmeta:meta])*
+                    $control:ident : $csize:tt
+                ),+ $(,)?
+            })?
             factors {
                 $(
                     $(#[$fmeta:meta])*
@@ -147,6 +153,9 @@ macro_rules! model {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         $vis struct $name;
 
+        $crate::model!(@controls $vis [$crate::spec::Z]
+            $($( [ $(#[$cmeta])* $control $csize ] )+)?
+        );
         $crate::model!(@factors $vis [$crate::spec::Z]
             $( [ $(#[$fmeta])* $factor $states [$($controls)?] [$($($fdep),*)?] ] )+
         );
@@ -158,7 +167,7 @@ macro_rules! model {
             type Factors = $crate::type_list![$($factor),+];
             type Modalities = $crate::type_list![$($modality),+];
             const NAME: &'static str = stringify!($name);
-            $crate::spec_storage!();
+            $crate::spec_storage!(controls: $crate::type_list![$($($control),+)?]);
         }
         $crate::model!(@single $name [$($factor)+]);
     };
@@ -169,6 +178,21 @@ macro_rules! model {
         impl $crate::spec::SingleFactor for $name {}
     };
     (@single $name:ident [$($many:ident)+]) => {};
+    (@controls $vis:vis [$($pos:tt)*]) => {};
+    (@controls $vis:vis [$($pos:tt)*]
+        [ $(#[$cmeta:meta])* $control:ident $size:tt ]
+        $($rest:tt)*
+    ) => {
+        $(#[$cmeta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        $vis struct $control;
+        impl $crate::spec::ControlFactor for $control {
+            type Size = $crate::nalgebra::Const<$size>;
+            type Position = $($pos)*;
+            const NAME: &'static str = stringify!($control);
+        }
+        $crate::model!(@controls $vis [$crate::spec::S<$($pos)*>] $($rest)*);
+    };
     (@factors $vis:vis [$($pos:tt)*]) => {};
     (@factors $vis:vis [$($pos:tt)*]
         [ $(#[$fmeta:meta])* $factor:ident $states:tt [$($controls:tt)?] [$($fdep:ident),*] ]
@@ -179,7 +203,7 @@ macro_rules! model {
         $vis struct $factor;
         impl $crate::Factor for $factor {
             type States = $crate::nalgebra::Const<$states>;
-            type Controls = $crate::nalgebra::Const<{ $crate::model!(@or_one $($controls)?) }>;
+            type Controls = $crate::model!(@controls_ty $($controls)?);
             type Position = $($pos)*;
             type DependsOn = $crate::model!(@deps $factor [$($fdep),*]);
             const NAME: &'static str = stringify!($factor);
@@ -212,8 +236,9 @@ macro_rules! model {
         }
         $crate::model!(@modalities $vis [$crate::spec::S<$($pos)*>] [$($all),+] $($rest)*);
     };
-    (@or_one) => { 1 };
-    (@or_one $c:tt) => { $c };
+    (@controls_ty) => { $crate::nalgebra::Const<1> };
+    (@controls_ty [$($c:ident),* $(,)?]) => { $crate::type_list![$($c),*] };
+    (@controls_ty $c:tt) => { $crate::nalgebra::Const<{ $c }> };
     (@deps $factor:ident []) => { $crate::type_list![$factor] };
     (@deps $factor:ident [$($fdep:ident),+]) => { $crate::type_list![$($fdep),+] };
 }
@@ -224,6 +249,11 @@ macro_rules! model {
 #[macro_export]
 macro_rules! spec_storage {
     () => {
+        $crate::spec_storage!(controls: $crate::spec::Nil);
+    };
+    (controls: $controls:ty) => {
+        type ControlFactors = $controls;
+        type ControlAction = [usize; $crate::spec::control_layout_value::<Self>().num_controls];
         type Observation = [usize; $crate::spec::layout_value::<Self>().num_modalities];
         type Action = [usize; $crate::spec::layout_value::<Self>().num_factors];
         type States<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().states];
