@@ -46,10 +46,57 @@ macro_rules! type_list {
 /// * `Name: N` declares a factor with `N` states; `controlled_by U` gives it `U` actions
 ///   (default 1, uncontrolled); `depends_on [F, G]` conditions its transition on other
 ///   factors too (pymdp `B_dependencies`; default: itself only, and it must include itself).
+/// * `controls { Move: 3, Grip: 2 }`, before `factors`, declares control factors (pymdp
+///   `num_controls` with `B_action_dependencies`); a factor `controlled_by [Move, Grip]` is
+///   then driven by those, in that order: its `B` takes one trailing action axis per control
+///   factor (pymdp's unflattened layout `B[f][next][parents…][move][grip]`) and it has
+///   `3 · 2` flat actions, the row-major combination of the control actions. With a
+///   `controls` section every controlled factor names its control factors (`controlled_by U`
+///   is a compile error); policies over the control factors are
+///   [`ControlPolicies`](crate::policy::ControlPolicies), and
+///   [`encode_multi_actions`](crate::policy::encode_multi_actions) /
+///   [`decode_multi_actions`](crate::policy::decode_multi_actions) convert actions.
 /// * `Name: NO depends_on [F, …]` declares a modality with `NO` outcomes whose likelihood
 ///   depends on the listed factors, in that axis order (pymdp `A_dependencies`). Without
 ///   `depends_on`, the modality depends on every factor, in declaration order (pymdp's
 ///   default when `A_dependencies` is not given).
+///
+/// Several control factors driving one transition (pymdp `B_action_dependencies`):
+///
+/// ```
+/// actinf::model! {
+///     /// A gripper: `Move` drives where it is, `Move` and `Grip` what it holds.
+///     pub Arm {
+///         controls { Move: 3, Grip: 2 }
+///         factors {
+///             Place: 3 controlled_by [Move],
+///             Held: 2 controlled_by [Move, Grip],
+///         }
+///         modalities { Seen: 3 depends_on [Place], Feel: 2 depends_on [Held] }
+///     }
+/// }
+/// use actinf::policy::{ControlPolicies, decode_multi_actions};
+/// use actinf::{Agent, Config, Model, list};
+///
+/// // B[Held][next][prev][move][grip]: the control axes come last, unflattened. Any move
+/// // keeps the object; grip 1 toggles it.
+/// let held: [[[[f64; 2]; 3]; 2]; 2] = core::array::from_fn(|next| {
+///     core::array::from_fn(|prev| [[f64::from(next == prev), f64::from(next != prev)]; 3])
+/// });
+/// // B[Place][next][prev][move]: move `m` goes to place `m`.
+/// let place: [[[f64; 3]; 3]; 3] =
+///     core::array::from_fn(|next| [core::array::from_fn(|mv| f64::from(mv == next)); 3]);
+/// let model = Model::<f64, Arm>::uniform().with_b(&list![place, held])?;
+/// // Policies over (Move, Grip): 3 · 2 per step.
+/// let agent = Agent::<f64, Arm, 1, 6>::with_policy_table(
+///     model,
+///     Config::default(),
+///     ControlPolicies::all(),
+/// )?;
+/// assert_eq!(agent.policies().get(5), [[2, 5]]); // Move 2, Grip 1: Held's action 2·2 + 1
+/// assert_eq!(decode_multi_actions::<Arm>(&[2, 5])?, [2, 1]);
+/// # Ok::<(), actinf::Error>(())
+/// ```
 ///
 /// Marker types are declared next to the model type, with the visibility given. To keep two
 /// models with the same factor or modality names in one module, wrap the model in
@@ -245,7 +292,10 @@ macro_rules! model {
 
 /// Writes the storage types of a hand-written [`Spec`](crate::Spec) impl, sized by its
 /// [`Layout`](crate::spec::Layout): put `actinf::spec_storage!();` after `Factors`,
-/// `Modalities` and `NAME` (see [`Spec`](crate::Spec)).
+/// `Modalities` and `NAME` (see [`Spec`](crate::Spec)). It also writes
+/// `ControlFactors = Nil` (every factor has actions of its own); for a spec with control
+/// factors (pymdp `B_action_dependencies`), write `actinf::spec_storage!(controls: L);` with
+/// `L` the cons list of [`ControlFactor`](crate::spec::ControlFactor) markers.
 #[macro_export]
 macro_rules! spec_storage {
     () => {

@@ -224,7 +224,10 @@ fn implicit_controls_are_the_full_table() {
     assert_eq!((c.num_controls, c.joint), (2, 6));
     let all = Policies::<implicit::Own, 2, 36>::all();
     let ctl = ControlPolicies::<implicit::Own, 2, 36>::all();
-    assert!(<ControlPolicies<implicit::Own, 2, 36> as PolicySet<_, 2, 36>>::FULL);
+    const {
+        assert!(<ControlPolicies<implicit::Own, 2, 36> as PolicySet<implicit::Own, 2, 36>>::FULL);
+        assert!(!<ControlPolicies<Deps, 1, 6> as PolicySet<Deps, 1, 6>>::FULL);
+    }
     assert!(all.iter().eq(ctl.iter()));
     assert_eq!(
         decode_multi_actions::<implicit::Own>(&[2, 1]).unwrap(),

@@ -225,11 +225,11 @@ pub enum Problem {
     /// (decoding actions into control actions, pymdp `decode_multi_actions`).
     ControlMismatch {
         /// The control factor.
-        control: usize,
+        control: u32,
         /// The action one factor implies for it.
-        first: usize,
+        first: u32,
         /// The action another factor implies for it.
-        second: usize,
+        second: u32,
     },
 }
 

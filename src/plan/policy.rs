@@ -434,9 +434,9 @@ pub fn decode_multi_actions<S: Spec>(action: &S::Action) -> Result<S::ControlAct
                     info.name,
                     Entry::at(f),
                     Problem::ControlMismatch {
-                        control: id,
-                        first: *slot,
-                        second: v,
+                        control: narrow(id),
+                        first: narrow(*slot),
+                        second: narrow(v),
                     },
                 ));
             }
@@ -445,6 +445,11 @@ pub fn decode_multi_actions<S: Spec>(action: &S::Action) -> Result<S::ControlAct
         }
     }
     Ok(out)
+}
+
+/// `v` as `u32` (saturating), for error reports.
+fn narrow(v: usize) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
 }
 
 /// The control actions of joint control index `j` (mixed radix over the control factors,

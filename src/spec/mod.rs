@@ -4,8 +4,10 @@
 //! each a marker type whose sizes are compile-time constants:
 //!
 //! * a [`Factor`] has `States = Const<N>` hidden states, `Controls = Const<U>` actions (1 for an
-//!   uncontrolled factor), a `Position` in the model's factor list, and `DependsOn`, the factors
-//!   its transition `B` is conditioned on (pymdp `B_dependencies`; it must contain the factor);
+//!   uncontrolled factor) or a list of [`ControlFactor`]s driving it (pymdp
+//!   `B_action_dependencies`), a `Position` in the model's factor list, and `DependsOn`, the
+//!   factors its transition `B` is conditioned on (pymdp `B_dependencies`; it must contain the
+//!   factor);
 //! * a [`Modality`] has `Outcomes = Const<NO>` outcomes and `DependsOn`, the factors its
 //!   likelihood `A` is conditioned on (pymdp `A_dependencies`).
 //!
@@ -481,10 +483,14 @@ pub const fn check_spec<S: Spec>() {
          `controls` (with its declared size), or names one twice"
     );
     assert!(
-        c.kinds_ok,
-        "with a `controls` section, a controlled factor must be `controlled_by [..]` control \
-         factors (not a number of actions of its own); without one, `controlled_by [..]` \
-         names undeclared control factors"
+        c.kinds_ok || !c.explicit,
+        "with a `controls` section, a controlled factor must be `controlled_by [..]` declared \
+         control factors, not a number of actions of its own (`controlled_by U`)"
+    );
+    assert!(
+        c.kinds_ok || c.explicit,
+        "a factor's `Controls` lists control factors, but the spec declares none \
+         (`Spec::ControlFactors` is `Nil`)"
     );
     assert!(
         <S::ControlAction as IndexArray>::LEN == c.num_controls,
