@@ -52,10 +52,13 @@ macro_rules! type_list {
 ///   factor (pymdp's unflattened layout `B[f][next][parents…][move][grip]`) and it has
 ///   `3 · 2` flat actions, the row-major combination of the control actions. With a
 ///   `controls` section every controlled factor names its control factors (`controlled_by U`
-///   is a compile error); policies over the control factors are
+///   is a compile error) and an uncontrolled factor's `B` has no action axis (pymdp's layout
+///   for an empty `B_action_dependencies[f]`); policies over the control factors are
 ///   [`ControlPolicies`](crate::policy::ControlPolicies), and
 ///   [`encode_multi_actions`](crate::policy::encode_multi_actions) /
-///   [`decode_multi_actions`](crate::policy::decode_multi_actions) convert actions.
+///   [`decode_multi_actions`](crate::policy::decode_multi_actions) convert actions
+///   (`Agent::new`'s [`Policies::all`](crate::Policies::all) would enumerate every combination
+///   of the state factors' flat actions instead, not pymdp's table).
 /// * `Name: NO depends_on [F, …]` declares a modality with `NO` outcomes whose likelihood
 ///   depends on the listed factors, in that axis order (pymdp `A_dependencies`). Without
 ///   `depends_on`, the modality depends on every factor, in declaration order (pymdp's
@@ -203,7 +206,7 @@ macro_rules! model {
         $crate::model!(@controls $vis [$crate::spec::Z]
             $($( [ $(#[$cmeta])* $control $csize ] )+)?
         );
-        $crate::model!(@factors $vis [$crate::spec::Z]
+        $crate::model!(@factors $vis [$crate::spec::Z] {$($($control)+)?}
             $( [ $(#[$fmeta])* $factor $states [$($controls)?] [$($($fdep),*)?] ] )+
         );
         $crate::model!(@modalities $vis [$crate::spec::Z] [$($factor),+]
@@ -240,8 +243,8 @@ macro_rules! model {
         }
         $crate::model!(@controls $vis [$crate::spec::S<$($pos)*>] $($rest)*);
     };
-    (@factors $vis:vis [$($pos:tt)*]) => {};
-    (@factors $vis:vis [$($pos:tt)*]
+    (@factors $vis:vis [$($pos:tt)*] {$($ctl:ident)*}) => {};
+    (@factors $vis:vis [$($pos:tt)*] {$($ctl:ident)*}
         [ $(#[$fmeta:meta])* $factor:ident $states:tt [$($controls:tt)?] [$($fdep:ident),*] ]
         $($rest:tt)*
     ) => {
@@ -250,12 +253,12 @@ macro_rules! model {
         $vis struct $factor;
         impl $crate::Factor for $factor {
             type States = $crate::nalgebra::Const<$states>;
-            type Controls = $crate::model!(@controls_ty $($controls)?);
+            type Controls = $crate::model!(@controls_ty {$($ctl)*} $($controls)?);
             type Position = $($pos)*;
             type DependsOn = $crate::model!(@deps $factor [$($fdep),*]);
             const NAME: &'static str = stringify!($factor);
         }
-        $crate::model!(@factors $vis [$crate::spec::S<$($pos)*>] $($rest)*);
+        $crate::model!(@factors $vis [$crate::spec::S<$($pos)*>] {$($ctl)*} $($rest)*);
     };
     (@modalities $vis:vis [$($pos:tt)*] [$($all:ident),+]) => {};
     // No `depends_on`: every factor, in order.
@@ -283,9 +286,12 @@ macro_rules! model {
         }
         $crate::model!(@modalities $vis [$crate::spec::S<$($pos)*>] [$($all),+] $($rest)*);
     };
-    (@controls_ty) => { $crate::nalgebra::Const<1> };
-    (@controls_ty [$($c:ident),* $(,)?]) => { $crate::type_list![$($c),*] };
-    (@controls_ty $c:tt) => { $crate::nalgebra::Const<{ $c }> };
+    // Uncontrolled: one singleton action axis, or none with a `controls` section (pymdp's
+    // layout for an empty `B_action_dependencies[f]`).
+    (@controls_ty {}) => { $crate::nalgebra::Const<1> };
+    (@controls_ty {$($ctl:ident)+}) => { $crate::spec::Nil };
+    (@controls_ty {$($ctl:ident)*} [$($c:ident),* $(,)?]) => { $crate::type_list![$($c),*] };
+    (@controls_ty {$($ctl:ident)*} $c:tt) => { $crate::nalgebra::Const<{ $c }> };
     (@deps $factor:ident []) => { $crate::type_list![$factor] };
     (@deps $factor:ident [$($fdep:ident),+]) => { $crate::type_list![$($fdep),+] };
 }

@@ -239,3 +239,72 @@ fn implicit_controls_are_the_full_table() {
     assert_eq!(multiaction_probabilities(&all, &q, &mut probs).unwrap(), 6);
     assert_close(&probs, &[1.0 / 6.0; 6], 1e-15, "marginal over first steps");
 }
+
+/// pymdp's unflattened tensors load through `actinf::io` (B[1] with shape (2, 2, 3, 2));
+/// the flattened (2, 2, 6) one is a shape error.
+#[cfg(feature = "serde")]
+#[test]
+fn io_loads_the_unflattened_b() {
+    use actinf::error::Problem;
+    use actinf::io::PymdpModel;
+    let (fx, model, _) = model();
+    let i = &fx["inputs"];
+    let file = serde_json::json!({
+        "A": i["A"], "B": i["B"], "C": i["C"],
+        "D": [[1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0], [0.5, 0.5]],
+    });
+    let loaded = serde_json::from_value::<PymdpModel>(file.clone())
+        .unwrap()
+        .model::<f64, Deps>()
+        .expect("unflattened B loads");
+    for (f, info) in spec::factors::<Deps>().iter().enumerate() {
+        for u in 0..info.controls {
+            assert_eq!(
+                loaded.transition(f, u),
+                model.transition(f, u),
+                "B[{f}], {u}"
+            );
+        }
+    }
+    let mut flat = file;
+    flat["B"] = fx["outputs"]["flattened_B"].clone();
+    let e = serde_json::from_value::<PymdpModel>(flat)
+        .unwrap()
+        .model::<f64, Deps>()
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.problem,
+            Problem::WrongRank {
+                expected: 4,
+                found: 3
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+/// With a `controls` section, an uncontrolled factor (or `controlled_by []`) has one action
+/// and no action axis in `B` (pymdp's layout for an empty `B_action_dependencies[f]`).
+#[test]
+fn uncontrolled_factor_has_no_action_axis() {
+    actinf::model! {
+        Mixed {
+            controls { Move: 2 }
+            factors { P: 2 controlled_by [Move], Q: 2, R: 2 controlled_by [] }
+            modalities { O: 2 depends_on [P] }
+        }
+    }
+    let eye = [[1.0, 0.0], [0.0, 1.0]];
+    let p = [[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]; // move m goes to m
+    let model = Model::<f64, Mixed>::uniform()
+        .with_b(&list![p, eye, eye])
+        .expect("B without action axes for Q and R");
+    assert_eq!(model.transition(1, 0), &[1.0, 0.0, 0.0, 1.0]);
+    let c = spec::controls::<Mixed>();
+    assert_eq!((c.num_controls, c.joint), (1, 2));
+    assert_eq!([c.action_axes[1].len, c.action_axes[2].len], [0, 0]);
+    let pol = ControlPolicies::<Mixed, 1, 2>::all();
+    assert_eq!(pol.get(1), [[1, 0, 0]]);
+    assert_eq!(decode_multi_actions::<Mixed>(&[1, 0, 0]).unwrap(), [1]);
+}

@@ -92,7 +92,9 @@ pub struct FactorDecl {
     /// The control factors driving the transition (pymdp `B_action_dependencies[f]`), empty
     /// for a factor with actions of its own (`controlled_by U`).
     pub control_ids: Ids,
-    /// Those control factors' sizes, in the same order.
+    /// The sizes of the trailing action axes of `B[f]` in pymdp's layout: the control
+    /// factors' sizes, in the same order (`[U]` for a factor `controlled_by U`, empty for
+    /// `controlled_by []`).
     pub control_dims: Ids,
 }
 
@@ -145,6 +147,9 @@ pub struct ControlLayout {
     pub names: [&'static str; MAX_CONTROLS],
     /// Each state factor's control factors, in its `B`'s trailing axis order.
     pub deps: [Ids; MAX_FACTORS],
+    /// Each state factor's trailing action axes of `B[f]` in pymdp's layout (the sizes of
+    /// its control factors; `[U_f]` for a factor with actions of its own).
+    pub action_axes: [Ids; MAX_FACTORS],
     /// Number of joint control actions per step, `∏ sizes`.
     pub joint: usize,
     /// More control factors than [`MAX_CONTROLS`].
@@ -176,6 +181,7 @@ impl ControlLayout {
             sizes: [0; MAX_CONTROLS],
             names: [""; MAX_CONTROLS],
             deps: [Ids::EMPTY; MAX_FACTORS],
+            action_axes: [Ids::EMPTY; MAX_FACTORS],
             joint: 1,
             too_many: controls.len > MAX_CONTROLS || factors.len > MAX_FACTORS,
             positions_ok: true,
@@ -186,6 +192,11 @@ impl ControlLayout {
             return l;
         }
         let nf = factors.len;
+        let mut f = 0;
+        while f < nf {
+            l.action_axes[f] = factors.items[f].control_dims;
+            f += 1;
+        }
         if !l.explicit {
             l.num_controls = nf;
             let mut f = 0;

@@ -223,7 +223,8 @@ pub trait ControlDeps: 'static {
     const COUNT: usize;
     /// The control factors' positions (empty for `Const<U>`).
     const IDS: Ids;
-    /// The control factors' sizes, in the same order.
+    /// The sizes of the trailing action axes of `B[f]`: the control factors' sizes, in the
+    /// same order (`[U]` for `Const<U>`).
     const DIMS: Ids;
     /// The trailing action axes of `B[f]` over entries `X`.
     type Array<X: Elem>: Elem;
@@ -234,7 +235,7 @@ pub trait ControlDeps: 'static {
 impl<const U: usize> ControlDeps for Const<U> {
     const COUNT: usize = U;
     const IDS: Ids = Ids::EMPTY;
-    const DIMS: Ids = Ids::EMPTY;
+    const DIMS: Ids = Ids::EMPTY.push_front(U);
     type Array<X: Elem> = [X; U];
     #[inline(always)]
     fn flat<X: Elem>(s: &[[X; U]]) -> &[X] {
