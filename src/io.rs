@@ -24,7 +24,8 @@
 //! ```
 //!
 //! Every tensor's shape is checked against the spec: `A[m]` must be `(NO_m, N_parents…)`,
-//! `B[f]` `(N_f, N_parents…, U_f)`, `C[m]` `(NO_m,)`, `D[f]` `(N_f,)`; a leading batch axis
+//! `B[f]` `(N_f, N_parents…, U_f)` (with control factors, pymdp's `B_action_dependencies`:
+//! `(N_f, N_parents…, K_1, …, K_c)`, see [`model!`](crate::model!)), `C[m]` `(NO_m,)`, `D[f]` `(N_f,)`; a leading batch axis
 //! of size 1 (pymdp's `Agent` arrays are `(1, …)`) is accepted and dropped. A tensor of the
 //! wrong shape is an [`Error`] with [`Problem::WrongShape`](crate::Problem::WrongShape) naming
 //! the tensor, the axis and both sizes; then the values are validated as by [`Model::new`].
@@ -313,13 +314,16 @@ fn likelihood_shape<S: Spec>(m: usize) -> ([usize; spec::MAX_PARENTS + 1], usize
     (shape, info.parents.len + 1)
 }
 
-fn transition_shape<S: Spec>(f: usize) -> ([usize; spec::MAX_PARENTS + 2], usize) {
+/// `B[f]`'s shape in pymdp's layout: next state, parents, then the trailing action axes
+/// (one per control factor with `B_action_dependencies`, else one of size `U_f`).
+fn transition_shape<S: Spec>(f: usize) -> Vec<usize> {
     let info = &spec::factors::<S>()[f];
-    let mut shape = [0usize; spec::MAX_PARENTS + 2];
-    shape[0] = info.states;
-    shape[1..=info.parents.len].copy_from_slice(info.parents.dims());
-    shape[info.parents.len + 1] = info.controls;
-    (shape, info.parents.len + 2)
+    let axes = &spec::controls::<S>().action_axes[f];
+    let mut shape = Vec::with_capacity(1 + info.parents.len + axes.len);
+    shape.push(info.states);
+    shape.extend_from_slice(info.parents.dims());
+    shape.extend_from_slice(&axes.ids[..axes.len.min(axes.ids.len())]);
+    shape
 }
 
 /// Concatenates per-modality (or per-factor) tensors after checking each one's shape.
@@ -361,8 +365,7 @@ impl PymdpModel {
     ) -> Result<Vec<T>, Error> {
         let fs = spec::factors::<S>();
         concat(tensors, fs.len(), tensor, |f| {
-            let (s, n) = transition_shape::<S>(f);
-            (s[..n].to_vec(), fs[f].name)
+            (transition_shape::<S>(f), fs[f].name)
         })
     }
 

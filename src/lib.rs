@@ -99,7 +99,7 @@ pub use model::{
     Belief, BeliefBatch, BeliefBatchMut, Beliefs, Categorical, DirichletA, DirichletB, DirichletD,
     Error, MISSING, Model, NORMALISATION_TOLERANCE, Pairwise, Problem, Tensor,
 };
-pub use plan::{CustomPolicies, Policies, PolicySet};
+pub use plan::{ControlPolicies, CustomPolicies, Policies, PolicySet};
 pub use spec::{Factor, Modality, Spec};
 
 /// State inference (the path of earlier releases; see [`infer`]).

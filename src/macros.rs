@@ -46,10 +46,60 @@ macro_rules! type_list {
 /// * `Name: N` declares a factor with `N` states; `controlled_by U` gives it `U` actions
 ///   (default 1, uncontrolled); `depends_on [F, G]` conditions its transition on other
 ///   factors too (pymdp `B_dependencies`; default: itself only, and it must include itself).
+/// * `controls { Move: 3, Grip: 2 }`, before `factors`, declares control factors (pymdp
+///   `num_controls` with `B_action_dependencies`); a factor `controlled_by [Move, Grip]` is
+///   then driven by those, in that order: its `B` takes one trailing action axis per control
+///   factor (pymdp's unflattened layout `B[f][next][parents…][move][grip]`) and it has
+///   `3 · 2` flat actions, the row-major combination of the control actions. With a
+///   `controls` section every controlled factor names its control factors (`controlled_by U`
+///   is a compile error) and an uncontrolled factor's `B` has no action axis (pymdp's layout
+///   for an empty `B_action_dependencies[f]`); policies over the control factors are
+///   [`ControlPolicies`](crate::policy::ControlPolicies), and
+///   [`encode_multi_actions`](crate::policy::encode_multi_actions) /
+///   [`decode_multi_actions`](crate::policy::decode_multi_actions) convert actions
+///   (`Agent::new`'s [`Policies::all`](crate::Policies::all) would enumerate every combination
+///   of the state factors' flat actions instead, not pymdp's table).
 /// * `Name: NO depends_on [F, …]` declares a modality with `NO` outcomes whose likelihood
 ///   depends on the listed factors, in that axis order (pymdp `A_dependencies`). Without
 ///   `depends_on`, the modality depends on every factor, in declaration order (pymdp's
 ///   default when `A_dependencies` is not given).
+///
+/// Several control factors driving one transition (pymdp `B_action_dependencies`):
+///
+/// ```
+/// actinf::model! {
+///     /// A gripper: `Move` drives where it is, `Move` and `Grip` what it holds.
+///     pub Arm {
+///         controls { Move: 3, Grip: 2 }
+///         factors {
+///             Place: 3 controlled_by [Move],
+///             Held: 2 controlled_by [Move, Grip],
+///         }
+///         modalities { Seen: 3 depends_on [Place], Feel: 2 depends_on [Held] }
+///     }
+/// }
+/// use actinf::policy::{ControlPolicies, decode_multi_actions};
+/// use actinf::{Agent, Config, Model, list};
+///
+/// // B[Held][next][prev][move][grip]: the control axes come last, unflattened. Any move
+/// // keeps the object; grip 1 toggles it.
+/// let held: [[[[f64; 2]; 3]; 2]; 2] = core::array::from_fn(|next| {
+///     core::array::from_fn(|prev| [[f64::from(next == prev), f64::from(next != prev)]; 3])
+/// });
+/// // B[Place][next][prev][move]: move `m` goes to place `m`.
+/// let place: [[[f64; 3]; 3]; 3] =
+///     core::array::from_fn(|next| [core::array::from_fn(|mv| f64::from(mv == next)); 3]);
+/// let model = Model::<f64, Arm>::uniform().with_b(&list![place, held])?;
+/// // Policies over (Move, Grip): 3 · 2 per step.
+/// let agent = Agent::<f64, Arm, 1, 6>::with_policy_table(
+///     model,
+///     Config::default(),
+///     ControlPolicies::all(),
+/// )?;
+/// assert_eq!(agent.policies().get(5), [[2, 5]]); // Move 2, Grip 1: Held's action 2·2 + 1
+/// assert_eq!(decode_multi_actions::<Arm>(&[2, 5])?, [2, 1]);
+/// # Ok::<(), actinf::Error>(())
+/// ```
 ///
 /// Marker types are declared next to the model type, with the visibility given. To keep two
 /// models with the same factor or modality names in one module, wrap the model in
@@ -127,6 +177,12 @@ macro_rules! model {
     (
         $(#[$meta:meta])*
         $vis:vis $name:ident {
+            $(controls {
+                $(
+                    $(#[$cmeta:meta])*
+                    $control:ident : $csize:tt
+                ),+ $(,)?
+            })?
             factors {
                 $(
                     $(#[$fmeta:meta])*
@@ -147,7 +203,10 @@ macro_rules! model {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         $vis struct $name;
 
-        $crate::model!(@factors $vis [$crate::spec::Z]
+        $crate::model!(@controls $vis [$crate::spec::Z]
+            $($( [ $(#[$cmeta])* $control $csize ] )+)?
+        );
+        $crate::model!(@factors $vis [$crate::spec::Z] {$($($control)+)?}
             $( [ $(#[$fmeta])* $factor $states [$($controls)?] [$($($fdep),*)?] ] )+
         );
         $crate::model!(@modalities $vis [$crate::spec::Z] [$($factor),+]
@@ -158,7 +217,7 @@ macro_rules! model {
             type Factors = $crate::type_list![$($factor),+];
             type Modalities = $crate::type_list![$($modality),+];
             const NAME: &'static str = stringify!($name);
-            $crate::spec_storage!();
+            $crate::spec_storage!(controls: $crate::type_list![$($($control),+)?]);
         }
         $crate::model!(@single $name [$($factor)+]);
     };
@@ -169,8 +228,23 @@ macro_rules! model {
         impl $crate::spec::SingleFactor for $name {}
     };
     (@single $name:ident [$($many:ident)+]) => {};
-    (@factors $vis:vis [$($pos:tt)*]) => {};
-    (@factors $vis:vis [$($pos:tt)*]
+    (@controls $vis:vis [$($pos:tt)*]) => {};
+    (@controls $vis:vis [$($pos:tt)*]
+        [ $(#[$cmeta:meta])* $control:ident $size:tt ]
+        $($rest:tt)*
+    ) => {
+        $(#[$cmeta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        $vis struct $control;
+        impl $crate::spec::ControlFactor for $control {
+            type Size = $crate::nalgebra::Const<$size>;
+            type Position = $($pos)*;
+            const NAME: &'static str = stringify!($control);
+        }
+        $crate::model!(@controls $vis [$crate::spec::S<$($pos)*>] $($rest)*);
+    };
+    (@factors $vis:vis [$($pos:tt)*] {$($ctl:ident)*}) => {};
+    (@factors $vis:vis [$($pos:tt)*] {$($ctl:ident)*}
         [ $(#[$fmeta:meta])* $factor:ident $states:tt [$($controls:tt)?] [$($fdep:ident),*] ]
         $($rest:tt)*
     ) => {
@@ -179,12 +253,12 @@ macro_rules! model {
         $vis struct $factor;
         impl $crate::Factor for $factor {
             type States = $crate::nalgebra::Const<$states>;
-            type Controls = $crate::nalgebra::Const<{ $crate::model!(@or_one $($controls)?) }>;
+            type Controls = $crate::model!(@controls_ty {$($ctl)*} $($controls)?);
             type Position = $($pos)*;
             type DependsOn = $crate::model!(@deps $factor [$($fdep),*]);
             const NAME: &'static str = stringify!($factor);
         }
-        $crate::model!(@factors $vis [$crate::spec::S<$($pos)*>] $($rest)*);
+        $crate::model!(@factors $vis [$crate::spec::S<$($pos)*>] {$($ctl)*} $($rest)*);
     };
     (@modalities $vis:vis [$($pos:tt)*] [$($all:ident),+]) => {};
     // No `depends_on`: every factor, in order.
@@ -212,18 +286,30 @@ macro_rules! model {
         }
         $crate::model!(@modalities $vis [$crate::spec::S<$($pos)*>] [$($all),+] $($rest)*);
     };
-    (@or_one) => { 1 };
-    (@or_one $c:tt) => { $c };
+    // Uncontrolled: one singleton action axis, or none with a `controls` section (pymdp's
+    // layout for an empty `B_action_dependencies[f]`).
+    (@controls_ty {}) => { $crate::nalgebra::Const<1> };
+    (@controls_ty {$($ctl:ident)+}) => { $crate::spec::Nil };
+    (@controls_ty {$($ctl:ident)*} [$($c:ident),* $(,)?]) => { $crate::type_list![$($c),*] };
+    (@controls_ty {$($ctl:ident)*} $c:tt) => { $crate::nalgebra::Const<{ $c }> };
     (@deps $factor:ident []) => { $crate::type_list![$factor] };
     (@deps $factor:ident [$($fdep:ident),+]) => { $crate::type_list![$($fdep),+] };
 }
 
 /// Writes the storage types of a hand-written [`Spec`](crate::Spec) impl, sized by its
 /// [`Layout`](crate::spec::Layout): put `actinf::spec_storage!();` after `Factors`,
-/// `Modalities` and `NAME` (see [`Spec`](crate::Spec)).
+/// `Modalities` and `NAME` (see [`Spec`](crate::Spec)). It also writes
+/// `ControlFactors = Nil` (every factor has actions of its own); for a spec with control
+/// factors (pymdp `B_action_dependencies`), write `actinf::spec_storage!(controls: L);` with
+/// `L` the cons list of [`ControlFactor`](crate::spec::ControlFactor) markers.
 #[macro_export]
 macro_rules! spec_storage {
     () => {
+        $crate::spec_storage!(controls: $crate::spec::Nil);
+    };
+    (controls: $controls:ty) => {
+        type ControlFactors = $controls;
+        type ControlAction = [usize; $crate::spec::control_layout_value::<Self>().num_controls];
         type Observation = [usize; $crate::spec::layout_value::<Self>().num_modalities];
         type Action = [usize; $crate::spec::layout_value::<Self>().num_factors];
         type States<T: $crate::Real> = [T; $crate::spec::layout_value::<Self>().states];

@@ -7,9 +7,9 @@
 //! Covered:
 //! * `infer_policies_*`: `q_pi` and `neg_efe` for every flag variant, the policy table, and
 //!   the per-policy, per-step EFE terms (`Agent::efe_terms`);
-//! * `infer_policies_action_deps`: pymdp's `B_action_dependencies` are not expressible in
-//!   actinf (one control per factor), so the test runs the fixture's *flattened* equivalent
-//!   model (factor 1 with 6 flat actions) over the fixture's 6-policy table;
+//! * `infer_policies_action_deps`: here on the fixture's *flattened* equivalent model (factor
+//!   1 with 6 flat actions) over the fixture's 6-policy table; `tests/action_deps.rs` runs the
+//!   unflattened model (control factors, `controlled_by [U0, U1]`, `ControlPolicies`);
 //! * `sample_action_*`: deterministic full / marginal selection, action marginals, and the
 //!   distributions stochastic selection draws from.
 //!
@@ -765,7 +765,8 @@ fn run_action_deps<T: Float>(tol: Tol) {
         &mut rng,
     );
     assert_eq!(a.to_vec(), usizes(&o["action_flat"]), "action_flat");
-    // Decoding back to the original control factors (done here: actinf has no decoder).
+    // Decoding back to the original control factors, by hand (the unflattened model in
+    // tests/action_deps.rs uses `decode_multi_actions`).
     let maps = o["action_maps"].as_array().unwrap();
     let mut decoded = vec![usize::MAX; nu_multi.len()];
     for (f, map) in maps.iter().enumerate() {

@@ -55,6 +55,11 @@ pub enum Tensor {
     /// (and step): reported when the model's numbers (e.g. preferences `C` near the float
     /// limit) make it overflow, instead of returning a non-finite value.
     NegEfe,
+    /// An action: one index per state factor (`index` is the factor).
+    Action,
+    /// A control action: one index per control factor (`index` is the control factor), see
+    /// [`ControlLayout`](crate::spec::ControlLayout).
+    ControlAction,
 }
 
 impl Tensor {
@@ -78,6 +83,8 @@ impl Tensor {
             Tensor::Reduction => "model reduction",
             Tensor::H => "H",
             Tensor::NegEfe => "neg_efe",
+            Tensor::Action => "action",
+            Tensor::ControlAction => "control_action",
         }
     }
 
@@ -214,6 +221,16 @@ pub enum Problem {
     /// Inductive inference needs the transition of a factor with goals to depend on that
     /// factor alone (pymdp's `I` assumes `B_dependencies[f] == [f]`).
     NotFactorLocal,
+    /// Two state factors' actions imply different actions of the same control factor
+    /// (decoding actions into control actions, pymdp `decode_multi_actions`).
+    ControlMismatch {
+        /// The control factor.
+        control: u32,
+        /// The action one factor implies for it.
+        first: u32,
+        /// The action another factor implies for it.
+        second: u32,
+    },
 }
 
 /// An invalid tensor or input, with enough context to find it.
@@ -284,6 +301,8 @@ impl fmt::Display for Error {
         }
         let what = if self.tensor.per_modality() {
             "modality"
+        } else if self.tensor == Tensor::ControlAction {
+            "control factor"
         } else {
             "factor"
         };
@@ -366,6 +385,15 @@ impl fmt::Display for Error {
             Problem::NotFactorLocal => f.write_str(
                 ": depends on other factors, but inductive inference needs the transition of a \
                  factor with goals to depend on that factor alone",
+            ),
+            Problem::ControlMismatch {
+                control,
+                first,
+                second,
+            } => write!(
+                f,
+                ": implies action {second} of control factor {control}, but an earlier factor \
+                 implies action {first}"
             ),
         }
     }

@@ -14,7 +14,11 @@ pub mod select;
 pub mod sophisticated;
 
 pub use efe::{Efe, EfeTerms, Terms, policy_posterior_into};
-pub use policy::{ActionIndex, CustomPolicies, Policies, PolicySet, decode, encode};
+pub use policy::{
+    ActionIndex, ControlPolicies, CustomPolicies, Policies, PolicySet, decode,
+    decode_multi_actions, encode, encode_multi_actions, multiaction_probabilities,
+    unique_multiactions,
+};
 pub use select::{
     ActionSelection, SamplingMode, action_marginals, action_marginals_into, argmax, sample_index,
     select, sharpen_in_place,

@@ -14,6 +14,9 @@ use core::fmt;
 pub const MAX_FACTORS: usize = 16;
 /// Most observation modalities a model may have.
 pub const MAX_MODALITIES: usize = 32;
+/// Most control factors a model may declare (pymdp `num_controls` with
+/// `B_action_dependencies`).
+pub const MAX_CONTROLS: usize = 16;
 /// Most factors a single tensor may depend on (every factor of a model).
 pub const MAX_PARENTS: usize = MAX_FACTORS;
 const _: () = assert!(MAX_PARENTS <= crate::maths::tensor::MAX_AXES);
@@ -86,6 +89,13 @@ pub struct FactorDecl {
     pub controls: usize,
     /// Declared position.
     pub position: usize,
+    /// The control factors driving the transition (pymdp `B_action_dependencies[f]`), empty
+    /// for a factor with actions of its own (`controlled_by U`).
+    pub control_ids: Ids,
+    /// The sizes of the trailing action axes of `B[f]` in pymdp's layout: the control
+    /// factors' sizes, in the same order (`[U]` for a factor `controlled_by U`, empty for
+    /// `controlled_by []`).
+    pub control_dims: Ids,
 }
 
 impl FactorDecl {
@@ -94,7 +104,157 @@ impl FactorDecl {
         states: 0,
         controls: 0,
         position: 0,
+        control_ids: Ids::EMPTY,
+        control_dims: Ids::EMPTY,
     };
+}
+
+/// What a control factor declares (a `controls { Name: K }` entry of [`model!`](crate::model!)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ControlDecl {
+    /// Name, for messages.
+    pub name: &'static str,
+    /// Number of actions of the control factor.
+    pub size: usize,
+    /// Declared position.
+    pub position: usize,
+}
+
+impl ControlDecl {
+    pub(crate) const EMPTY: ControlDecl = ControlDecl {
+        name: "",
+        size: 0,
+        position: 0,
+    };
+}
+
+/// The control factors of a model and how they drive the state factors' actions (pymdp
+/// `num_controls` and `B_action_dependencies`), computed at compile time.
+///
+/// Without declared control factors, every state factor is its own control factor
+/// (pymdp's default `B_action_dependencies = [[f]]`): `num_controls = F`, `sizes[f] = U_f`.
+/// With them, state factor `f`'s action is the row-major combination index of the actions of
+/// its control factors `deps[f]` (pymdp `get_combination_index`, last fastest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ControlLayout {
+    /// Whether the model declares control factors (a `controls { … }` section).
+    pub explicit: bool,
+    /// Number of control factors.
+    pub num_controls: usize,
+    /// Each control factor's number of actions.
+    pub sizes: [usize; MAX_CONTROLS],
+    /// Each control factor's name.
+    pub names: [&'static str; MAX_CONTROLS],
+    /// Each state factor's control factors, in its `B`'s trailing axis order.
+    pub deps: [Ids; MAX_FACTORS],
+    /// Each state factor's trailing action axes of `B[f]` in pymdp's layout (the sizes of
+    /// its control factors; `[U_f]` for a factor with actions of its own).
+    pub action_axes: [Ids; MAX_FACTORS],
+    /// Number of joint control actions per step, `∏ sizes`.
+    pub joint: usize,
+    /// More control factors than [`MAX_CONTROLS`].
+    pub too_many: bool,
+    /// Every control factor sits at the position it declares.
+    pub positions_ok: bool,
+    /// Every state factor's control factors are declared ones, with their declared sizes, and
+    /// none is listed twice.
+    pub deps_ok: bool,
+    /// With declared control factors, no state factor has several actions of its own; without
+    /// them, no state factor names control factors.
+    pub kinds_ok: bool,
+}
+
+impl ControlLayout {
+    /// Builds the control layout from the factor and control-factor declarations.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation: indices are bounded by the tables' capacities (checked), \
+                  and any out-of-range index would be a compile error"
+    )]
+    pub const fn build(
+        factors: &Table<FactorDecl, MAX_FACTORS>,
+        controls: &Table<ControlDecl, MAX_CONTROLS>,
+    ) -> ControlLayout {
+        let mut l = ControlLayout {
+            explicit: controls.len > 0,
+            num_controls: 0,
+            sizes: [0; MAX_CONTROLS],
+            names: [""; MAX_CONTROLS],
+            deps: [Ids::EMPTY; MAX_FACTORS],
+            action_axes: [Ids::EMPTY; MAX_FACTORS],
+            joint: 1,
+            too_many: controls.len > MAX_CONTROLS || factors.len > MAX_FACTORS,
+            positions_ok: true,
+            deps_ok: true,
+            kinds_ok: true,
+        };
+        if l.too_many {
+            return l;
+        }
+        let nf = factors.len;
+        let mut f = 0;
+        while f < nf {
+            l.action_axes[f] = factors.items[f].control_dims;
+            f += 1;
+        }
+        if !l.explicit {
+            l.num_controls = nf;
+            let mut f = 0;
+            while f < nf {
+                let d = &factors.items[f];
+                l.sizes[f] = d.controls;
+                l.names[f] = d.name;
+                l.deps[f] = Ids::EMPTY.push_front(f);
+                l.joint = l.joint.saturating_mul(d.controls);
+                if d.control_ids.len > 0 {
+                    l.kinds_ok = false;
+                }
+                f += 1;
+            }
+            return l;
+        }
+        l.num_controls = controls.len;
+        let mut c = 0;
+        while c < controls.len {
+            let d = &controls.items[c];
+            l.sizes[c] = d.size;
+            l.names[c] = d.name;
+            l.joint = l.joint.saturating_mul(d.size);
+            if d.position != c {
+                l.positions_ok = false;
+            }
+            c += 1;
+        }
+        let mut f = 0;
+        while f < nf {
+            let d = &factors.items[f];
+            l.deps[f] = d.control_ids;
+            if d.control_ids.len == 0 && d.controls != 1 {
+                l.kinds_ok = false;
+            }
+            if d.control_ids.len > MAX_PARENTS {
+                l.deps_ok = false;
+            } else {
+                let mut k = 0;
+                while k < d.control_ids.len {
+                    let id = d.control_ids.ids[k];
+                    if id >= controls.len || l.sizes[id] != d.control_dims.ids[k] {
+                        l.deps_ok = false;
+                    }
+                    let mut j = 0;
+                    while j < k {
+                        if d.control_ids.ids[j] == id {
+                            l.deps_ok = false;
+                        }
+                        j += 1;
+                    }
+                    k += 1;
+                }
+            }
+            f += 1;
+        }
+        l
+    }
 }
 
 /// What a modality declares: its outcome count, name and likelihood parents.

@@ -10,8 +10,10 @@ use core::fmt::Debug;
 
 use nalgebra::Const;
 
-use super::layout::{FactorDecl, Ids, MAX_FACTORS, MAX_MODALITIES, ModalityDecl, Table};
-use super::{Cons, Factor, Modality, Nil, Pos, S, Z};
+use super::layout::{
+    ControlDecl, FactorDecl, Ids, MAX_CONTROLS, MAX_FACTORS, MAX_MODALITIES, ModalityDecl, Table,
+};
+use super::{Cons, ControlFactor, Factor, Modality, Nil, Pos, S, Z};
 use crate::maths::Real;
 
 /// Element bound of nested input arrays.
@@ -49,17 +51,20 @@ impl FactorList for Nil {
     fn each<G: FnMut(usize)>(_: usize, _: &mut G) {}
 }
 
-impl<F, R, const N: usize, const U: usize> FactorList for Cons<F, R>
+impl<F, R, const N: usize> FactorList for Cons<F, R>
 where
-    F: Factor<States = Const<N>, Controls = Const<U>>,
+    F: Factor<States = Const<N>>,
+    F::Controls: ControlDeps,
     R: FactorList,
 {
     const LEN: usize = 1 + R::LEN;
     const DECLS: Table<FactorDecl, MAX_FACTORS> = R::DECLS.push_front(FactorDecl {
         name: F::NAME,
         states: N,
-        controls: U,
+        controls: <F::Controls as ControlDeps>::COUNT,
         position: <F::Position as Pos>::INDEX,
+        control_ids: <F::Controls as ControlDeps>::IDS,
+        control_dims: <F::Controls as ControlDeps>::DIMS,
     });
     type Input<T: Real> = ([T; N], R::Input<T>);
     #[inline]
@@ -199,6 +204,103 @@ where
     }
 }
 
+/// What drives a factor's transition: [`Factor::Controls`].
+///
+/// * `Const<U>`: `U` actions of the factor's own (one trailing action axis `[T; U]`);
+/// * a cons list of [`ControlFactor`] markers `(c_1, …, c_k)` (pymdp
+///   `B_action_dependencies[f]`): one trailing axis per control factor, `[[T; K_k]; …; K_1]`,
+///   and `∏ K_i` actions, the row-major combination index of the control factors' actions
+///   (pymdp `get_combination_index`); the empty list is one action and no action axis.
+///
+/// The nested control axes flatten row-major to exactly the one-axis layout, so the model
+/// stores either form the same way.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not say what controls a factor",
+    note = "a factor's `Controls` is `Const<U>` or a list of control factors (`controlled_by [..]`)"
+)]
+pub trait ControlDeps: 'static {
+    /// Number of (flat) actions.
+    const COUNT: usize;
+    /// The control factors' positions (empty for `Const<U>`).
+    const IDS: Ids;
+    /// The sizes of the trailing action axes of `B[f]`: the control factors' sizes, in the
+    /// same order (`[U]` for `Const<U>`).
+    const DIMS: Ids;
+    /// The trailing action axes of `B[f]` over entries `X`.
+    type Array<X: Elem>: Elem;
+    /// The entries of a slice of such arrays as one flat slice, in C order.
+    fn flat<X: Elem>(s: &[Self::Array<X>]) -> &[X];
+}
+
+impl<const U: usize> ControlDeps for Const<U> {
+    const COUNT: usize = U;
+    const IDS: Ids = Ids::EMPTY;
+    const DIMS: Ids = Ids::EMPTY.push_front(U);
+    type Array<X: Elem> = [X; U];
+    #[inline(always)]
+    fn flat<X: Elem>(s: &[[X; U]]) -> &[X] {
+        s.as_flattened()
+    }
+}
+
+impl ControlDeps for Nil {
+    const COUNT: usize = 1;
+    const IDS: Ids = Ids::EMPTY;
+    const DIMS: Ids = Ids::EMPTY;
+    type Array<X: Elem> = X;
+    #[inline(always)]
+    fn flat<X: Elem>(s: &[X]) -> &[X] {
+        s
+    }
+}
+
+impl<C, R, const K: usize> ControlDeps for Cons<C, R>
+where
+    C: ControlFactor<Size = Const<K>>,
+    R: ControlDeps,
+{
+    const COUNT: usize = K * R::COUNT;
+    const IDS: Ids = R::IDS.push_front(<C::Position as Pos>::INDEX);
+    const DIMS: Ids = R::DIMS.push_front(K);
+    type Array<X: Elem> = [R::Array<X>; K];
+    #[inline(always)]
+    fn flat<X: Elem>(s: &[Self::Array<X>]) -> &[X] {
+        R::flat(s.as_flattened())
+    }
+}
+
+/// A cons list of [`ControlFactor`] markers: a model's control factors (pymdp
+/// `num_controls` with `B_action_dependencies`), [`Nil`] when every factor has its own.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list of control factors",
+    note = "control factors are listed as `Cons<C0, Cons<C1, Nil>>`, each implementing \
+            `actinf::spec::ControlFactor` with `Size = Const<K>`"
+)]
+pub trait ControlList: 'static {
+    /// Number of control factors.
+    const LEN: usize;
+    /// What each control factor declares, in list order.
+    const DECLS: Table<ControlDecl, MAX_CONTROLS>;
+}
+
+impl ControlList for Nil {
+    const LEN: usize = 0;
+    const DECLS: Table<ControlDecl, MAX_CONTROLS> = Table::empty(ControlDecl::EMPTY);
+}
+
+impl<C, R, const K: usize> ControlList for Cons<C, R>
+where
+    C: ControlFactor<Size = Const<K>>,
+    R: ControlList,
+{
+    const LEN: usize = 1 + R::LEN;
+    const DECLS: Table<ControlDecl, MAX_CONTROLS> = R::DECLS.push_front(ControlDecl {
+        name: C::NAME,
+        size: K,
+        position: <C::Position as Pos>::INDEX,
+    });
+}
+
 /// The model's factor list (or a suffix of it) viewed as the list of transitions `B`.
 ///
 /// `Fs` is always the whole factor list, so each transition's parents are checked against it.
@@ -213,7 +315,8 @@ pub trait TransitionList<Fs: FactorList>: 'static {
     const SELF_DEPENDENT: bool;
     /// Whether no factor lists a parent twice.
     const DISTINCT_DEPS: bool;
-    /// `B` for every factor in pymdp's layout `B[f][s'][s_1]…[s_k][u]`.
+    /// `B` for every factor in pymdp's layout `B[f][s'][s_1]…[s_k][u]` (with several
+    /// control factors `[u_1]…[u_c]`, pymdp's `B_action_dependencies`; see [`ControlDeps`]).
     type Input<T: Real>: Elem;
     /// `B[f]`'s entries of the input, in pymdp's C order `(s', parents, u)` (empty if there
     /// is no factor `f`).
@@ -230,10 +333,11 @@ impl<Fs: FactorList> TransitionList<Fs> for Nil {
     }
 }
 
-impl<Fs, F, R, const N: usize, const U: usize> TransitionList<Fs> for Cons<F, R>
+impl<Fs, F, R, const N: usize> TransitionList<Fs> for Cons<F, R>
 where
     Fs: FactorList + HasFactor<F>,
-    F: Factor<States = Const<N>, Controls = Const<U>>,
+    F: Factor<States = Const<N>>,
+    F::Controls: ControlDeps,
     F::DependsOn: DepList<Fs>,
     R: TransitionList<Fs>,
 {
@@ -244,13 +348,13 @@ where
             && R::SELF_DEPENDENT;
     const DISTINCT_DEPS: bool = <F::DependsOn as DepList<Fs>>::DISTINCT && R::DISTINCT_DEPS;
     type Input<T: Real> = (
-        [<F::DependsOn as DepList<Fs>>::Array<[T; U]>; N],
+        [<F::DependsOn as DepList<Fs>>::Array<<F::Controls as ControlDeps>::Array<T>>; N],
         R::Input<T>,
     );
     #[inline]
     fn input_slice<T: Real>(input: &Self::Input<T>, f: usize) -> &[T] {
         if f == 0 {
-            <F::DependsOn as DepList<Fs>>::flat(&input.0[..]).as_flattened()
+            <F::Controls as ControlDeps>::flat(<F::DependsOn as DepList<Fs>>::flat(&input.0[..]))
         } else {
             R::input_slice(&input.1, f - 1)
         }

@@ -4,8 +4,10 @@
 //! each a marker type whose sizes are compile-time constants:
 //!
 //! * a [`Factor`] has `States = Const<N>` hidden states, `Controls = Const<U>` actions (1 for an
-//!   uncontrolled factor), a `Position` in the model's factor list, and `DependsOn`, the factors
-//!   its transition `B` is conditioned on (pymdp `B_dependencies`; it must contain the factor);
+//!   uncontrolled factor) or a list of [`ControlFactor`]s driving it (pymdp
+//!   `B_action_dependencies`), a `Position` in the model's factor list, and `DependsOn`, the
+//!   factors its transition `B` is conditioned on (pymdp `B_dependencies`; it must contain the
+//!   factor);
 //! * a [`Modality`] has `Outcomes = Const<NO>` outcomes and `DependsOn`, the factors its
 //!   likelihood `A` is conditioned on (pymdp `A_dependencies`).
 //!
@@ -56,12 +58,12 @@ pub mod layout;
 mod lists;
 
 pub use layout::{
-    FactorDecl, FactorInfo, Ids, Layout, MAX_FACTORS, MAX_MODALITIES, MAX_PARENTS, ModalityDecl,
-    ModalityInfo, Parents, Table,
+    ControlDecl, ControlLayout, FactorDecl, FactorInfo, Ids, Layout, MAX_CONTROLS, MAX_FACTORS,
+    MAX_MODALITIES, MAX_PARENTS, ModalityDecl, ModalityInfo, Parents, Table,
 };
 pub use lists::{
-    DepList, Elem, FactorAt, FactorList, HasFactor, HasModality, HasStates, ModalityAt,
-    ModalityList, ModalityShape, TransitionList,
+    ControlDeps, ControlList, DepList, Elem, FactorAt, FactorList, HasFactor, HasModality,
+    HasStates, ModalityAt, ModalityList, ModalityShape, TransitionList,
 };
 
 use core::fmt::Debug;
@@ -123,8 +125,9 @@ pub mod pos {
 pub trait Factor: 'static {
     /// Number of hidden states, as `Const<N>`.
     type States;
-    /// Number of actions (control states) of this factor's transition, as `Const<U>`; `Const<1>`
-    /// for an uncontrolled factor.
+    /// What drives this factor's transition: `Const<U>` for `U` actions of its own (`Const<1>`
+    /// for an uncontrolled factor), or a list of [`ControlFactor`] markers (pymdp
+    /// `B_action_dependencies[f]`), see [`ControlDeps`].
     type Controls;
     /// Position of this factor in the model's factor list ([`Z`], [`S<Z>`], …).
     type Position: Pos;
@@ -132,6 +135,17 @@ pub trait Factor: 'static {
     /// `B_dependencies[f]`), a cons list of factor markers that contains `Self`.
     type DependsOn;
     /// Human-readable name, used in error messages.
+    const NAME: &'static str;
+}
+
+/// A control factor (pymdp, with `B_action_dependencies`): a marker type carrying its number
+/// of actions; state factors name it in `controlled_by [..]`.
+pub trait ControlFactor: 'static {
+    /// Number of actions, as `Const<K>`.
+    type Size;
+    /// Position of this control factor in the model's control-factor list.
+    type Position: Pos;
+    /// Human-readable name, used in messages.
     const NAME: &'static str;
 }
 
@@ -231,6 +245,11 @@ pub trait Spec: Sized + 'static {
     type Modalities: ModalityList<Self::Factors>;
     /// Name of the model, for messages.
     const NAME: &'static str;
+    /// The declared control factors, a cons list of [`ControlFactor`] markers; [`Nil`] when
+    /// every factor has actions of its own (written by [`spec_storage!`](crate::spec_storage!)).
+    type ControlFactors: ControlList;
+    /// One action per control factor: `[usize; C]` (see [`ControlLayout`]).
+    type ControlAction: IndexArray;
     /// One outcome index per modality: `[usize; M]`.
     type Observation: IndexArray;
     /// One action index per factor: `[usize; F]`.
@@ -295,6 +314,59 @@ pub const fn layout_value<S: Spec>() -> Layout {
         &<S::Modalities as ModalityList<S::Factors>>::DECLS,
         &<S::Modalities as ModalityList<S::Factors>>::PARENTS,
     )
+}
+
+/// The control layout of `S` by value, for `const` contexts.
+pub const fn control_layout_value<S: Spec>() -> ControlLayout {
+    ControlLayout::build(
+        &<S::Factors as FactorList>::DECLS,
+        &<S::ControlFactors as ControlList>::DECLS,
+    )
+}
+
+/// The control layout as an associated constant (promoted `&'static`).
+trait HasControlLayout {
+    const CONTROL_LAYOUT: ControlLayout;
+}
+
+impl<S: Spec> HasControlLayout for S {
+    const CONTROL_LAYOUT: ControlLayout = control_layout_value::<S>();
+}
+
+/// The control factors of `S` and how they drive its state factors (pymdp `num_controls`
+/// and `B_action_dependencies`), a `&'static` to a compile-time constant.
+///
+/// ```
+/// actinf::model! {
+///     pub Arm {
+///         controls { Move: 3, Grip: 2 }
+///         factors { Place: 3 controlled_by [Move], Obj: 2 controlled_by [Move, Grip] }
+///         modalities { Seen: 3 depends_on [Place] }
+///     }
+/// }
+/// let c = actinf::spec::controls::<Arm>();
+/// assert_eq!((c.num_controls, c.joint), (2, 6));
+/// assert_eq!(c.deps[1].ids[..2], [0, 1]);
+/// assert_eq!(actinf::spec::factors::<Arm>()[1].controls, 6);
+/// ```
+#[inline(always)]
+pub fn controls<S: Spec>() -> &'static ControlLayout {
+    const { check_spec::<S>() };
+    const { &<S as HasControlLayout>::CONTROL_LAYOUT }
+}
+
+/// Number of policies of length `len` over the control factors: `(∏_c K_c)^len`, the size of
+/// pymdp's policy table with `B_action_dependencies` (equal to [`num_policies`] without
+/// declared control factors).
+pub const fn num_control_policies<S: Spec>(len: usize) -> usize {
+    let per_step = control_layout_value::<S>().joint;
+    let mut n = 1usize;
+    let mut i = 0;
+    while i < len {
+        n = n.saturating_mul(per_step);
+        i += 1;
+    }
+    n
 }
 
 /// The layout as an associated constant, so a reference to it is a promoted `&'static`.
@@ -395,6 +467,35 @@ pub const fn check_spec<S: Spec>() {
     assert!(
         <S::Action as IndexArray>::LEN == l.num_factors,
         "`Spec::Action` must be `[usize; F]` with F = number of factors"
+    );
+    let c = control_layout_value::<S>();
+    assert!(
+        !c.too_many,
+        "too many control factors: actinf supports up to 16"
+    );
+    assert!(
+        c.positions_ok,
+        "a control factor's `Position` does not match its place in the list"
+    );
+    assert!(
+        c.deps_ok,
+        "a factor's `controlled_by [..]` names a control factor that is not in the model's \
+         `controls` (with its declared size), or names one twice"
+    );
+    assert!(
+        c.kinds_ok || !c.explicit,
+        "with a `controls` section, a controlled factor must be `controlled_by [..]` declared \
+         control factors, not a number of actions of its own (`controlled_by U`)"
+    );
+    assert!(
+        c.kinds_ok || c.explicit,
+        "a factor's `Controls` lists control factors, but the spec declares none \
+         (`Spec::ControlFactors` is `Nil`)"
+    );
+    assert!(
+        <S::ControlAction as IndexArray>::LEN == c.num_controls,
+        "`Spec::ControlAction` must be `[usize; C]` with C = number of control factors: write \
+         `actinf::spec_storage!();` in the `impl Spec` block"
     );
     assert!(
         <S::Factors as TransitionList<S::Factors>>::SELF_DEPENDENT,
