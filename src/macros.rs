@@ -57,8 +57,10 @@ macro_rules! type_list {
 ///   [`ControlPolicies`](crate::policy::ControlPolicies), and
 ///   [`encode_multi_actions`](crate::policy::encode_multi_actions) /
 ///   [`decode_multi_actions`](crate::policy::decode_multi_actions) convert actions
-///   (`Agent::new`'s [`Policies::all`](crate::Policies::all) would enumerate every combination
-///   of the state factors' flat actions instead, not pymdp's table).
+///   (`Agent::new` and [`Policies::all`](crate::Policies::all), which would enumerate every
+///   combination of the state factors' flat actions instead of pymdp's table, do not compile
+///   for such a model: build the agent with `Agent::with_policy_table(model, config,
+///   ControlPolicies::all())`).
 /// * `Name: NO depends_on [F, …]` declares a modality with `NO` outcomes whose likelihood
 ///   depends on the listed factors, in that axis order (pymdp `A_dependencies`). Without
 ///   `depends_on`, the modality depends on every factor, in declaration order (pymdp's

@@ -105,6 +105,13 @@ impl<S: Spec, const L: usize, const NP: usize> FullTable<S, L, NP> {
             "policies need at least one step (policy length L >= 1)"
         );
         assert!(
+            !crate::spec::control_layout_value::<S>().explicit,
+            "this model declares control factors (a `controls` section): its policies are over \
+             the control factors, as pymdp's with B_action_dependencies; use \
+             `ControlPolicies::all()` (e.g. `Agent::with_policy_table(model, config, \
+             ControlPolicies::all())`) with NP = `{{ actinf::spec::num_control_policies::<Model>(L) }}`"
+        );
+        assert!(
             NP == num_policies::<S>(L),
             "wrong policy count: NP must equal (product of the factors' action counts)^L; \
              write it as `{{ actinf::spec::num_policies::<Model>(L) }}`"
