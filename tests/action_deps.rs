@@ -185,6 +185,15 @@ fn infer_policies_action_deps_unflattened() {
     assert_close(neg_efe[0].as_slice(), &data(&o["neg_efe"]), TOL, "neg_efe");
     assert_close(q_pi[0].as_slice(), &data(&o["q_pi"]), TOL, "q_pi");
 
+    // Marginal selection would sample the two factors driven by `Move` independently: refused.
+    let e = Agent::<f64, Deps, 1, 6>::with_policy_table(
+        agent.model(0).clone(),
+        Config::default().sampling_mode(SamplingMode::Marginal),
+        ControlPolicies::all(),
+    )
+    .unwrap_err();
+    assert_eq!(e.problem, actinf::Problem::MarginalWithControls, "{e}");
+
     let mut rng = SmallRng::seed_from_u64(0);
     let a = agent.sample_action(&q_pi, &mut rng).expect("sample_action");
     assert_eq!(a[0].to_vec(), usizes(&o["action_flat"]), "action_flat");

@@ -149,12 +149,28 @@ where
 }
 
 /// One value per agent, or the error of the first agent that fails.
-fn check_configs<T: Real, C: Batched<Config<T>, B>, const B: usize>(c: &C) -> Result<(), Error> {
+fn check_configs<T: Real, S: Spec, C: Batched<Config<T>, B>, const B: usize>(
+    c: &C,
+) -> Result<(), Error> {
     let n = if C::SHARED { 1 } else { B };
     for b in 0..n {
-        c.get(b)
-            .check()
-            .map_err(|e| if C::SHARED { e } else { e.in_agent(b) })?;
+        let config = c.get(b);
+        let res = config.check().and_then(|()| {
+            if spec::controls::<S>().explicit
+                && config.sampling_mode == plan::SamplingMode::Marginal
+            {
+                Err(Error::new(
+                    Tensor::Hyperparameter,
+                    0,
+                    "sampling_mode",
+                    Entry::at(0),
+                    crate::error::Problem::MarginalWithControls,
+                ))
+            } else {
+                Ok(())
+            }
+        });
+        res.map_err(|e| if C::SHARED { e } else { e.in_agent(b) })?;
     }
     Ok(())
 }
@@ -208,7 +224,7 @@ where
     /// optional components (`Plain` for none) and a policy table. Checks every γ and α.
     pub fn from_parts(models: M, configs: C, extras: X, policies: Pol) -> Result<Self, Error> {
         const { assert!(B >= 1, "an agent batch needs B >= 1") };
-        check_configs(&configs)?;
+        check_configs::<T, S, C, B>(&configs)?;
         Ok(Agent {
             models,
             configs,

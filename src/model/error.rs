@@ -231,6 +231,10 @@ pub enum Problem {
         /// The action another factor implies for it.
         second: u32,
     },
+    /// Marginal action selection on a model with control factors: each state factor's
+    /// marginal would be sampled on its own, and two factors driven by the same control factor
+    /// could disagree (pymdp forces `sampling_mode="full"` there).
+    MarginalWithControls,
 }
 
 /// An invalid tensor or input, with enough context to find it.
@@ -394,6 +398,10 @@ impl fmt::Display for Error {
                 f,
                 ": implies action {second} of control factor {control}, but an earlier factor \
                  implies action {first}"
+            ),
+            Problem::MarginalWithControls => f.write_str(
+                ": marginal sampling cannot keep shared control factors consistent; use \
+                 SamplingMode::Full with a model that declares control factors",
             ),
         }
     }
