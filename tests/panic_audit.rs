@@ -19,5 +19,8 @@ fn inductive_start_belief_longer_than_the_rows() {
     let mut out = [7.0; 2];
     assert!(inductive_costs(&[0.2, 0.8], rows, -1.0, &mut out));
     assert_eq!(out, [0.0, -1.0]);
-    assert_eq!(inductive_value(&[0.2, 0.8], &[0.5, 0.5], rows, 1e-3), 0.5 * (1e-3f64).ln());
+    assert_eq!(
+        inductive_value(&[0.2, 0.8], &[0.5, 0.5], rows, 1e-3),
+        0.5 * (1e-3f64).ln()
+    );
 }
