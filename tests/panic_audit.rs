@@ -24,3 +24,27 @@ fn inductive_start_belief_longer_than_the_rows() {
         0.5 * (1e-3f64).ln()
     );
 }
+
+/// A cell two rows or more past the end of the maze stays where it is (before: `maze[r - 1]`
+/// out of bounds for an `UP` from there).
+#[test]
+fn generalized_tmaze_target_outside_the_maze() {
+    use actinf::envs::generalized_tmaze::{
+        DOWN, LEFT, RIGHT, STAY, UP, get_maze_matrix_small, target,
+    };
+    let maze = get_maze_matrix_small();
+    let cells = maze.len() * 5;
+    for cell in [cells + 5, cells + 6, 1000] {
+        for a in [UP, DOWN, LEFT, RIGHT, STAY, 9] {
+            assert_eq!(target(&maze, cell, a), cell);
+        }
+    }
+    // Inside, unchanged: every move stays in the maze.
+    for cell in 0..cells {
+        for a in [UP, DOWN, LEFT, RIGHT, STAY] {
+            assert!(target(&maze, cell, a) < cells);
+        }
+    }
+    let empty: [[u8; 3]; 0] = [];
+    assert_eq!(target(&empty, 4, UP), 4);
+}
