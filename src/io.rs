@@ -38,7 +38,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::Real;
 use crate::model::{DirichletA, DirichletB, DirichletD, Model};
-use crate::spec::{self, Spec};
+use crate::spec::{self, FactorInfo, ModalityInfo, Spec};
 
 /// A tensor read from nested lists: its shape and its entries in C order.
 ///
@@ -157,10 +157,10 @@ impl<'de> Visitor<'de> for Nested<'_> {
         {
             n += 1;
         }
-        if self.depth < self.shape.len() {
+        if let Some(len) = self.shape.get_mut(self.depth) {
             if first_visit {
-                self.shape[self.depth] = n;
-            } else if self.shape[self.depth] != n {
+                *len = n;
+            } else if *len != n {
                 *self.ragged = true;
             }
         }
@@ -305,36 +305,35 @@ fn count_error(tensor: Tensor, expected: usize, found: usize) -> Error {
     )
 }
 
-fn likelihood_shape<S: Spec>(m: usize) -> ([usize; spec::MAX_PARENTS + 1], usize) {
-    let info = &spec::modalities::<S>()[m];
-    let mut shape = [0usize; spec::MAX_PARENTS + 1];
-    shape[0] = info.outcomes;
-    shape[1..=info.parents.len].copy_from_slice(info.parents.dims());
-    (shape, info.parents.len + 1)
+/// `A[m]`'s shape: outcomes, then the parents' sizes.
+fn likelihood_shape(info: &ModalityInfo) -> Vec<usize> {
+    let mut shape = alloc::vec![info.outcomes];
+    shape.extend_from_slice(info.parents.dims());
+    shape
 }
 
-fn transition_shape<S: Spec>(f: usize) -> ([usize; spec::MAX_PARENTS + 2], usize) {
-    let info = &spec::factors::<S>()[f];
-    let mut shape = [0usize; spec::MAX_PARENTS + 2];
-    shape[0] = info.states;
-    shape[1..=info.parents.len].copy_from_slice(info.parents.dims());
-    shape[info.parents.len + 1] = info.controls;
-    (shape, info.parents.len + 2)
+/// `B[f]`'s shape: next states, the parents' sizes, then the actions.
+fn transition_shape(info: &FactorInfo) -> Vec<usize> {
+    let mut shape = alloc::vec![info.states];
+    shape.extend_from_slice(info.parents.dims());
+    shape.push(info.controls);
+    shape
 }
 
-/// Concatenates per-modality (or per-factor) tensors after checking each one's shape.
-fn concat<T: Real>(
+/// Concatenates per-modality (or per-factor) tensors after checking each one's shape: one
+/// tensor per entry of `infos`, shaped as `shape_of` says.
+fn concat<T: Real, I>(
     tensors: &[NdArray],
-    count: usize,
+    infos: &[I],
     tensor: Tensor,
-    shape_of: impl Fn(usize) -> (Vec<usize>, &'static str),
+    shape_of: impl Fn(&I) -> (Vec<usize>, &'static str),
 ) -> Result<Vec<T>, Error> {
-    if tensors.len() != count {
-        return Err(count_error(tensor, count, tensors.len()));
+    if tensors.len() != infos.len() {
+        return Err(count_error(tensor, infos.len(), tensors.len()));
     }
     let mut out = Vec::new();
-    for (k, t) in tensors.iter().enumerate() {
-        let (shape, name) = shape_of(k);
+    for (k, (t, info)) in tensors.iter().zip(infos).enumerate() {
+        let (shape, name) = shape_of(info);
         t.check_shape(&shape, tensor, k, name)?;
         out.extend(t.data.iter().map(|&x| T::lit(x)));
     }
@@ -347,10 +346,8 @@ impl PymdpModel {
         tensors: &[NdArray],
         tensor: Tensor,
     ) -> Result<Vec<T>, Error> {
-        let ms = spec::modalities::<S>();
-        concat(tensors, ms.len(), tensor, |m| {
-            let (s, n) = likelihood_shape::<S>(m);
-            (s[..n].to_vec(), ms[m].name)
+        concat(tensors, spec::modalities::<S>(), tensor, |info| {
+            (likelihood_shape(info), info.name)
         })
     }
 
@@ -359,10 +356,8 @@ impl PymdpModel {
         tensors: &[NdArray],
         tensor: Tensor,
     ) -> Result<Vec<T>, Error> {
-        let fs = spec::factors::<S>();
-        concat(tensors, fs.len(), tensor, |f| {
-            let (s, n) = transition_shape::<S>(f);
-            (s[..n].to_vec(), fs[f].name)
+        concat(tensors, spec::factors::<S>(), tensor, |info| {
+            (transition_shape(info), info.name)
         })
     }
 
@@ -380,8 +375,8 @@ impl PymdpModel {
         let ms = spec::modalities::<S>();
         let fs = spec::factors::<S>();
         let c: Vec<T> = match &self.c {
-            Some(c) => concat(c, ms.len(), Tensor::C, |m| {
-                (alloc::vec![ms[m].outcomes], ms[m].name)
+            Some(c) => concat(c, ms, Tensor::C, |info| {
+                (alloc::vec![info.outcomes], info.name)
             })?,
             None => ms
                 .iter()
@@ -389,8 +384,8 @@ impl PymdpModel {
                 .collect(),
         };
         let d: Vec<T> = match &self.d {
-            Some(d) => concat(d, fs.len(), Tensor::D, |f| {
-                (alloc::vec![fs[f].states], fs[f].name)
+            Some(d) => concat(d, fs, Tensor::D, |info| {
+                (alloc::vec![info.states], info.name)
             })?,
             None => fs
                 .iter()
@@ -433,9 +428,8 @@ impl PymdpModel {
     pub fn dirichlet_d<T: Real, S: Spec>(&self) -> Result<Option<DirichletD<T, S>>, Error> {
         match &self.pd {
             Some(pd) => {
-                let fs = spec::factors::<S>();
-                let flat: Vec<T> = concat(pd, fs.len(), Tensor::PD, |f| {
-                    (alloc::vec![fs[f].states], fs[f].name)
+                let flat: Vec<T> = concat(pd, spec::factors::<S>(), Tensor::PD, |info| {
+                    (alloc::vec![info.states], info.name)
                 })?;
                 DirichletD::from_slice(&flat).map(Some)
             }
