@@ -39,7 +39,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::Real;
 use crate::model::{DirichletA, DirichletB, DirichletD, Model};
-use crate::spec::{self, Spec};
+use crate::spec::{self, FactorInfo, ModalityInfo, Spec};
 
 /// A tensor read from nested lists: its shape and its entries in C order.
 ///
@@ -158,10 +158,10 @@ impl<'de> Visitor<'de> for Nested<'_> {
         {
             n += 1;
         }
-        if self.depth < self.shape.len() {
+        if let Some(len) = self.shape.get_mut(self.depth) {
             if first_visit {
-                self.shape[self.depth] = n;
-            } else if self.shape[self.depth] != n {
+                *len = n;
+            } else if *len != n {
                 *self.ragged = true;
             }
         }
@@ -306,39 +306,38 @@ fn count_error(tensor: Tensor, expected: usize, found: usize) -> Error {
     )
 }
 
-fn likelihood_shape<S: Spec>(m: usize) -> ([usize; spec::MAX_PARENTS + 1], usize) {
-    let info = &spec::modalities::<S>()[m];
-    let mut shape = [0usize; spec::MAX_PARENTS + 1];
-    shape[0] = info.outcomes;
-    shape[1..=info.parents.len].copy_from_slice(info.parents.dims());
-    (shape, info.parents.len + 1)
+/// `A[m]`'s shape: outcomes, then the parents' sizes.
+fn likelihood_shape(info: &ModalityInfo) -> Vec<usize> {
+    let mut shape = alloc::vec![info.outcomes];
+    shape.extend_from_slice(info.parents.dims());
+    shape
 }
 
 /// `B[f]`'s shape in pymdp's layout: next state, parents, then the trailing action axes
 /// (one per control factor with `B_action_dependencies`, else one of size `U_f`).
-fn transition_shape<S: Spec>(f: usize) -> Vec<usize> {
-    let info = &spec::factors::<S>()[f];
-    let axes = &spec::controls::<S>().action_axes[f];
-    let mut shape = Vec::with_capacity(1 + info.parents.len + axes.len);
-    shape.push(info.states);
+fn transition_shape<S: Spec>(f: usize, info: &FactorInfo) -> Vec<usize> {
+    let mut shape = alloc::vec![info.states];
     shape.extend_from_slice(info.parents.dims());
-    shape.extend_from_slice(&axes.ids[..axes.len.min(axes.ids.len())]);
+    if let Some(axes) = spec::controls::<S>().action_axes.get(f) {
+        shape.extend(axes.ids.iter().take(axes.len));
+    }
     shape
 }
 
-/// Concatenates per-modality (or per-factor) tensors after checking each one's shape.
-fn concat<T: Real>(
+/// Concatenates per-modality (or per-factor) tensors after checking each one's shape: one
+/// tensor per entry of `infos`, shaped as `shape_of` says.
+fn concat<T: Real, I>(
     tensors: &[NdArray],
-    count: usize,
+    infos: &[I],
     tensor: Tensor,
-    shape_of: impl Fn(usize) -> (Vec<usize>, &'static str),
+    shape_of: impl Fn(usize, &I) -> (Vec<usize>, &'static str),
 ) -> Result<Vec<T>, Error> {
-    if tensors.len() != count {
-        return Err(count_error(tensor, count, tensors.len()));
+    if tensors.len() != infos.len() {
+        return Err(count_error(tensor, infos.len(), tensors.len()));
     }
     let mut out = Vec::new();
-    for (k, t) in tensors.iter().enumerate() {
-        let (shape, name) = shape_of(k);
+    for (k, (t, info)) in tensors.iter().zip(infos).enumerate() {
+        let (shape, name) = shape_of(k, info);
         t.check_shape(&shape, tensor, k, name)?;
         out.extend(t.data.iter().map(|&x| T::lit(x)));
     }
@@ -351,10 +350,8 @@ impl PymdpModel {
         tensors: &[NdArray],
         tensor: Tensor,
     ) -> Result<Vec<T>, Error> {
-        let ms = spec::modalities::<S>();
-        concat(tensors, ms.len(), tensor, |m| {
-            let (s, n) = likelihood_shape::<S>(m);
-            (s[..n].to_vec(), ms[m].name)
+        concat(tensors, spec::modalities::<S>(), tensor, |_, info| {
+            (likelihood_shape(info), info.name)
         })
     }
 
@@ -363,9 +360,8 @@ impl PymdpModel {
         tensors: &[NdArray],
         tensor: Tensor,
     ) -> Result<Vec<T>, Error> {
-        let fs = spec::factors::<S>();
-        concat(tensors, fs.len(), tensor, |f| {
-            (transition_shape::<S>(f), fs[f].name)
+        concat(tensors, spec::factors::<S>(), tensor, |f, info| {
+            (transition_shape::<S>(f, info), info.name)
         })
     }
 
@@ -383,8 +379,8 @@ impl PymdpModel {
         let ms = spec::modalities::<S>();
         let fs = spec::factors::<S>();
         let c: Vec<T> = match &self.c {
-            Some(c) => concat(c, ms.len(), Tensor::C, |m| {
-                (alloc::vec![ms[m].outcomes], ms[m].name)
+            Some(c) => concat(c, ms, Tensor::C, |_, info| {
+                (alloc::vec![info.outcomes], info.name)
             })?,
             None => ms
                 .iter()
@@ -392,8 +388,8 @@ impl PymdpModel {
                 .collect(),
         };
         let d: Vec<T> = match &self.d {
-            Some(d) => concat(d, fs.len(), Tensor::D, |f| {
-                (alloc::vec![fs[f].states], fs[f].name)
+            Some(d) => concat(d, fs, Tensor::D, |_, info| {
+                (alloc::vec![info.states], info.name)
             })?,
             None => fs
                 .iter()
@@ -436,9 +432,8 @@ impl PymdpModel {
     pub fn dirichlet_d<T: Real, S: Spec>(&self) -> Result<Option<DirichletD<T, S>>, Error> {
         match &self.pd {
             Some(pd) => {
-                let fs = spec::factors::<S>();
-                let flat: Vec<T> = concat(pd, fs.len(), Tensor::PD, |f| {
-                    (alloc::vec![fs[f].states], fs[f].name)
+                let flat: Vec<T> = concat(pd, spec::factors::<S>(), Tensor::PD, |_, info| {
+                    (alloc::vec![info.states], info.name)
                 })?;
                 DirichletD::from_slice(&flat).map(Some)
             }

@@ -93,6 +93,10 @@ pub enum Values<'a> {
 }
 
 impl Values<'_> {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a const fn (no iterators): `i < len`: `check_column` reads `len` entries `start + i·stride`, within the tensor `check_tensor` compared with the shape first, or within the vector given"
+    )]
     const fn get(&self, i: usize) -> f64 {
         match self {
             Values::Absent => 0.0,
@@ -157,6 +161,7 @@ macro_rules! nested_impls {
     (@one $t:ty, $v:ident; $first:ident $($d:ident)*) => {
         impl<'a, const $first: usize $(, const $d: usize)*> Nested<'a, nest!($t; $first $($d)*)> {
             /// The shape and flat entries.
+            #[allow(clippy::indexing_slicing, reason = "a const fn (no iterators): `k < dims.len() <= MAX_RANK`")]
             pub const fn entries(&self) -> Entries<'a> {
                 let dims = [$first $(, $d)*];
                 let mut all = [0; MAX_RANK];
@@ -327,6 +332,10 @@ impl Msg {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a const fn (no iterators): bounded by the loop condition"
+    )]
     const fn str(&mut self, s: &str) {
         let b = s.as_bytes();
         let mut i = 0;
@@ -337,6 +346,10 @@ impl Msg {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a const fn (no iterators): at most 20 decimal digits in a `usize`; `buf` bounded by the condition"
+    )]
     const fn usize(&mut self, mut x: usize) {
         let mut digits = [0u8; 20];
         let mut n = 0;
@@ -455,6 +468,10 @@ impl Kind {
 }
 
 /// `A[1] (modality "Reward")`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const fn (no iterators): checked above"
+)]
 const fn header(msg: &mut Msg, l: &Layout, kind: Kind, index: usize) {
     msg.str(kind.label());
     msg.str("[");
@@ -483,6 +500,10 @@ const fn finish(msg: &mut Msg, constant: &str) -> ! {
 }
 
 /// The parents of tensor `index` of `kind` (nothing for `C`, `D`).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const fn (no iterators): `index` is a modality or factor of the spec, as the `check_*!` macros name it (in a const item: out of range would be a compile error)"
+)]
 const fn parents_of(l: &Layout, kind: Kind, index: usize) -> Parents {
     match kind {
         Kind::A => l.modalities[index].parents,
@@ -497,6 +518,10 @@ const fn parents_of(l: &Layout, kind: Kind, index: usize) -> Parents {
 }
 
 /// The shape the spec gives tensor `index` of `kind`, in pymdp's axis order.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const fn (no iterators): `index` as in `parents_of`; `n < dims.len()` checked"
+)]
 const fn expected_shape(l: &Layout, kind: Kind, index: usize) -> ([usize; MAX_RANK + 8], usize) {
     let mut dims = [0; MAX_RANK + 8];
     let parents = parents_of(l, kind, index);
@@ -520,6 +545,10 @@ const fn expected_shape(l: &Layout, kind: Kind, index: usize) -> ([usize; MAX_RA
     (dims, n)
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const fn (no iterators): callers pass `len <= dims.len()` (a rank and its shape array)"
+)]
 const fn shape_list(msg: &mut Msg, dims: &[usize], len: usize) {
     msg.str("[");
     let mut k = 0;
@@ -535,6 +564,10 @@ const fn shape_list(msg: &mut Msg, dims: &[usize], len: usize) {
 
 /// Checks the shape of tensor `index` of `kind`, then every column, in the runtime's order.
 #[track_caller]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const fn (no iterators): `index` as in `parents_of`; parent ids come from the compile-time Layout"
+)]
 const fn check_tensor(l: &Layout, kind: Kind, index: usize, constant: &str, e: &Entries) {
     let (want, rank) = expected_shape(l, kind, index);
     let mut same = e.rank == rank;
@@ -610,6 +643,10 @@ const fn check_tensor(l: &Layout, kind: Kind, index: usize, constant: &str, e: &
 /// (Location 3, Context 1) sums to 0.97, not 1 (tolerance 1.001e-5), in `A_REWARD``.
 #[track_caller]
 #[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const fn (no iterators): `k < parents.len <= MAX_PARENTS`; parent ids come from the compile-time Layout"
+)]
 const fn column_error(
     l: &Layout,
     kind: Kind,
@@ -757,6 +794,10 @@ pub const fn check_d<S: Spec>(f: usize, constant: &str, d: Entries) {
 /// factor; in the runtime's order (per modality `A` then `C`, per factor `B` then `D`).
 #[doc(hidden)]
 #[track_caller]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const fn (no iterators): `m < MAX_MODALITIES`, `f < MAX_FACTORS`, the arrays' lengths"
+)]
 pub const fn check_model<S: Spec>(
     names: [&str; 4],
     a: &[Entries; spec::MAX_MODALITIES],

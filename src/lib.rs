@@ -65,6 +65,12 @@
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+// The panic audit (issue #13): no `unwrap`, `expect` or unchecked indexing outside an
+// `#[allow(…, reason = "…")]` that says why it cannot fail (unit tests are exempt).
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 // Batch loops index several parallel arrays (observations, priors, agents) by `b`.
 #![allow(clippy::needless_range_loop)]
 

@@ -8,7 +8,6 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actinf::config::NoveltyWeight;
 use actinf::config::{ActionSelection, Config, SamplingMode};
@@ -18,16 +17,17 @@ use rand::{SeedableRng, rngs::SmallRng};
 /// `System`, counting `alloc`, `alloc_zeroed` and `realloc` calls.
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
 thread_local! {
-    // `const`-initialised and without a destructor: reading it never allocates.
+    // `const`-initialised and without a destructor: reading them never allocates. The count
+    // is per thread too: a global one would also see what another counting test allocates
+    // at the same time (`agent_steps_do_not_allocate` allocates on purpose).
     static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
 fn record() {
     if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
     }
 }
 
@@ -58,11 +58,11 @@ static GLOBAL: Counting = Counting;
 
 /// Runs `f` with counting on (for this thread) and returns the number of allocations.
 fn allocations_during(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = ALLOCATIONS.with(Cell::get);
     COUNTING.with(|c| c.set(true));
     f();
     COUNTING.with(|c| c.set(false));
-    ALLOCATIONS.load(Ordering::SeqCst) - before
+    ALLOCATIONS.with(Cell::get) - before
 }
 
 actinf::model! {

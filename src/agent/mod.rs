@@ -1311,6 +1311,10 @@ where
     I: OneStep + Method<S>,
 {
     /// [`infer_states_into`](Self::infer_states_into) over all cores.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`b < B`: `parallel::for_each` passes the indices of an array of `B`"
+    )]
     pub fn infer_states_parallel_into(
         &self,
         obs: &[S::Observation; B],
@@ -1324,6 +1328,10 @@ where
     }
 
     /// [`update_empirical_prior_into`](Self::update_empirical_prior_into) over all cores.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`b < B`: `parallel::for_each` passes the indices of an array of `B`"
+    )]
     pub fn update_empirical_prior_parallel_into(
         &self,
         action: &[S::Action; B],
@@ -1410,7 +1418,9 @@ mod parallel {
             Ok(())
         };
         let ny = n.min(y.len());
-        let (x, y) = (&mut x[..n], &mut y[..ny]);
+        // `n <= x.len()` (both callers), so `x` keeps its first `n`.
+        let x = x.get_mut(..n).unwrap_or_default();
+        let y = y.get_mut(..ny).unwrap_or_default();
         std::thread::scope(|scope| {
             let mut ychunks = y.chunks_mut(chunk);
             let mut parts = x.chunks_mut(chunk).enumerate();

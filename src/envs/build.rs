@@ -86,6 +86,10 @@ fn expect_axes(
 
 /// Checks factor `f` of `S`: `states` states, `controls` actions, and transition parents
 /// `parents` (factor index, size), in axis order.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "callers check the counts first (`expect_counts`)"
+)]
 pub(crate) fn expect_factor<S: Spec>(
     f: usize,
     states: usize,
@@ -119,6 +123,10 @@ pub(crate) fn expect_factor<S: Spec>(
 
 /// Checks modality `m` of `S`: `outcomes` outcomes and likelihood parents `parents`
 /// (factor index, size), in axis order.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "callers check the counts first (`expect_counts`)"
+)]
 pub(crate) fn expect_modality<S: Spec>(
     m: usize,
     outcomes: usize,
@@ -180,6 +188,11 @@ pub(crate) struct Tensors<'m, T: Real, S: Spec> {
     model: &'m mut Model<T, S>,
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the builders write indices within the shapes `expect_factor`/`expect_modality` \
+              checked; offsets come from the compile-time Layout that also sizes the storage"
+)]
 impl<'m, T: Real, S: Spec> Tensors<'m, T, S> {
     /// Clears `model` and starts writing into it.
     pub(crate) fn new(model: &'m mut Model<T, S>) -> Self {

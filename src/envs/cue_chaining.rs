@@ -209,6 +209,13 @@ impl CueChainingParams {
     }
 }
 
+/// `col` all `zero` but entry `o` (if any), `one`.
+fn one_hot<T: Copy>(col: &mut [T], o: usize, zero: T, one: T) {
+    for (k, x) in col.iter_mut().enumerate() {
+        *x = if k == o { one } else { zero };
+    }
+}
+
 /// Fills `model` in place with the cue-chaining `A`, `B`, `D` (start one-hot, cue-2 state and
 /// reward condition uniform) and `C = 0`, then checks every column. Nothing of the model's
 /// size is put on the stack, so this also fills a `static` or boxed [`Model`].
@@ -256,8 +263,7 @@ fn fill<T: Real>(
         for (j, col) in a.chunks_exact_mut(1 + NUM_CUE2).enumerate() {
             let (loc, c2) = (j / NUM_CUE2, j % NUM_CUE2);
             let o = if loc == cue1 { 1 + c2 } else { 0 };
-            col.fill(zero);
-            col[o] = one;
+            one_hot(col, o, zero, one);
         }
     });
     // A[2][o, loc, c2, r]: j = (loc·4 + c2)·2 + r.
@@ -268,9 +274,8 @@ fn fill<T: Real>(
                 j / NUM_REWARD % NUM_CUE2,
                 j % NUM_REWARD,
             );
-            let o = if loc == cue2[c2] { 1 + r } else { 0 };
-            col.fill(zero);
-            col[o] = one;
+            let o = if cue2.get(c2) == Some(&loc) { 1 + r } else { 0 };
+            one_hot(col, o, zero, one);
         }
     });
     // A[3][o, loc, r]: j = loc·2 + r.
@@ -282,11 +287,15 @@ fn fill<T: Real>(
                 Some(_) => SHOCK,
                 None => NULL,
             };
-            col.fill(zero);
-            col[o] = one;
+            one_hot(col, o, zero, one);
         }
     });
     // B in actinf's layout: per factor, per action, J columns of N next states.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the fixed CueChaining spec has 3 factors; offsets come from its compile-time \
+                  Layout that also sizes `b`"
+    )]
     model.set_transitions_with(|b| {
         let fs = spec::factors::<CueChaining>();
         let b0 = &mut b[..fs[0].transition_len()];
@@ -315,11 +324,18 @@ fn fill<T: Real>(
     }
     let fs = spec::factors::<CueChaining>();
     for (f, info) in fs.iter().enumerate() {
+        #[allow(
+            clippy::indexing_slicing,
+            reason = "offsets come from the compile-time Layout that also sizes the storage"
+        )]
         let bf = &model.b()[info.transition_offset..][..info.transition_len()];
         check_transition::<T, CueChaining>(f, bf, false, Tensor::B, true)?;
     }
     let mut d = crate::model::Belief::<T, CueChaining>::ZERO;
-    d.factor_mut(0)[start] = one;
+    // `start < NUM_LOCATIONS`, checked by `indices`.
+    if let Some(x) = d.factor_mut(0).get_mut(start) {
+        *x = one;
+    }
     d.factor_mut(1).fill(one / T::lit(NUM_CUE2 as f64));
     d.factor_mut(2).fill(one / T::lit(NUM_REWARD as f64));
     model.set_d(&d)

@@ -168,7 +168,7 @@ fn find<const C: usize>(maze: &[[u8; C]], code: u8, name: &'static str) -> Resul
 }
 
 /// The cell a move `action` from `cell` leads to (itself for a wall, the grid's edge, or
-/// [`STAY`]).
+/// [`STAY`], or a cell outside the maze: a `cell` past the last row does not move).
 pub fn target<const C: usize>(maze: &[[u8; C]], cell: usize, action: usize) -> usize {
     let (rows, (r, c)) = (maze.len(), (cell / C.max(1), cell % C.max(1)));
     let to = match action {
@@ -178,10 +178,9 @@ pub fn target<const C: usize>(maze: &[[u8; C]], cell: usize, action: usize) -> u
         RIGHT if c + 1 < C => (r, c + 1),
         _ => return cell,
     };
-    if maze[to.0][to.1] == WALL {
-        cell
-    } else {
-        to.0 * C + to.1
+    match maze.get(to.0).and_then(|row| row.get(to.1)) {
+        Some(&WALL) | None => cell,
+        Some(_) => to.0 * C + to.1,
     }
 }
 
@@ -222,6 +221,11 @@ pub fn model<T: Real, S: Spec, const C: usize>(
 /// validation leave it cleared.
 ///
 /// Errors: as [`model`].
+#[allow(
+    clippy::indexing_slicing,
+    reason = "factor indices checked above (`expect_counts`, `reward_sites.len() == sets`), \
+              `start` and `site` checked against the states (`find`, `site > 1`)"
+)]
 pub fn init_model<T: Real, S: Spec, const C: usize>(
     model: &mut Model<T, S>,
     maze: &[[u8; C]],

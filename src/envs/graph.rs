@@ -101,6 +101,11 @@ pub fn model<T: Real, S: Spec>(
 /// validation leave it cleared.
 ///
 /// Errors: as [`model`].
+#[allow(
+    clippy::indexing_slicing,
+    reason = "factor indices checked by `expect_counts`; `agent < n` and `object <= n` checked \
+              above"
+)]
 pub fn init_model<T: Real, S: Spec>(
     model: &mut Model<T, S>,
     edges: &[(usize, usize)],

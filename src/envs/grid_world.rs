@@ -201,6 +201,10 @@ impl<'a> GridWorld<'a> {
         expect_counts::<S>(1, 1)?;
         expect_factor::<S>(0, n, self.num_actions(), &[(0, n)])?;
         expect_modality::<S>(0, n, &[(0, n)])?;
+        #[allow(
+            clippy::indexing_slicing,
+            reason = "one factor, checked by `expect_counts`"
+        )]
         let name = spec::factors::<S>()[0].name;
         check_probability(Tensor::B, 0, name, self.success_prob)?;
         for &(r, c) in self.walls {
@@ -305,7 +309,10 @@ pub fn init_model<T: Real, S: Spec>(
     }
     let d = t.d_mut(0);
     if let Some((r, c)) = grid.start {
-        d[grid.index(r, c)] = T::ONE;
+        // Inside the grid (`check`).
+        if let Some(x) = d.get_mut(grid.index(r, c)) {
+            *x = T::ONE;
+        }
     } else {
         let free = (0..n)
             .filter(|&s| {

@@ -192,6 +192,10 @@ pub fn check_state<S: Spec>(state: &StateIndex<S>) -> Result<(), Error> {
 
 /// The joint index of the parent states `ids` (C order, as pymdp flattens them).
 #[inline]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`ids` are parent factors from the compile-time Layout, `< state.len()`"
+)]
 fn joint_index(ids: &[usize], dims: &[usize], state: &[usize]) -> usize {
     ids.iter()
         .zip(dims)
@@ -240,6 +244,7 @@ pub fn sample_observation<T: Real, S: Spec, R: Rng + ?Sized>(
 /// # Panics
 /// If a state or action index is out of range (see [`check_state`] and
 /// [`check_action`]).
+#[allow(clippy::indexing_slicing, reason = "documented # Panics contract")]
 pub fn sample_next_state<T: Real, S: Spec, R: Rng + ?Sized>(
     model: &Model<T, S>,
     state: &StateIndex<S>,

@@ -102,6 +102,11 @@ impl Default for SimplifiedTMazeParams {
 /// assert_eq!(m.b_entry(0, st::RIGHT, st::CUE, st::RIGHT), 1.0); // any move succeeds
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "fixed-size tables indexed by the constant loop bounds (location, context) and \
+              the spec's outcome and location constants, all below the table sizes"
+)]
 pub fn model<T: Real>(p: SimplifiedTMazeParams) -> Result<Model<T, SimplifiedTMaze>, Error> {
     check_probability(Tensor::A, 0, "Place", p.cue_validity)?;
     check_probability(Tensor::A, 1, "Reward", p.reward_probability)?;

@@ -96,6 +96,11 @@ fn allowed(from: usize, to: usize) -> bool {
 /// assert_eq!(m.d().factor(1), &[0.5, 0.5]);
 /// # Ok::<(), actinf::Error>(())
 /// ```
+#[allow(
+    clippy::indexing_slicing,
+    reason = "fixed-size tables indexed by the constant loop bounds (location, context) and \
+              the spec's outcome and location constants, all below the table sizes"
+)]
 pub fn model<T: Real>(p: TMazeParams) -> Result<Model<T, TMaze>, Error> {
     let (r, q, v) = (
         lit::<T>(p.reward_probability),

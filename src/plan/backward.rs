@@ -66,6 +66,10 @@ pub enum Backup<T> {
 }
 
 /// The joint number of hidden states of `S` (`Π_f N_f`).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`f < num_factors <= MAX_FACTORS`, the length of `factors` (a const fn: no iterators)"
+)]
 pub const fn joint_states<S: Spec>() -> usize {
     let layout = spec::layout_value::<S>();
     let mut n = 1;
@@ -185,43 +189,42 @@ impl<T: Real, const NS: usize, const NP: usize, const HORIZON: usize>
         let mut point = Belief::<T, S>::ZERO;
         let mut next = Belief::<T, S>::ZERO;
         let mut state = S::Action::ZEROS;
-        for s in 0..NS {
+        for (s, reward) in self.reward.iter_mut().enumerate() {
             decode_state::<S>(s, &mut state);
             one_hot(&state, &mut point);
-            for (k, a) in actions.iter().enumerate() {
+            for (r, a) in reward.iter_mut().zip(actions) {
                 let t = efe.step(0, a, &point, &mut next);
-                self.reward[s][k] = t.utility + t.states_info_gain;
+                *r = t.utility + t.states_info_gain;
             }
         }
 
         self.value = [T::ZERO; NS];
         for _ in 1..HORIZON {
             core::mem::swap(&mut self.value, &mut self.previous);
-            for s in 0..NS {
+            for (s, (value, reward)) in self.value.iter_mut().zip(&self.reward).enumerate() {
                 decode_state::<S>(s, &mut state);
                 let mut q = [T::ZERO; NP];
-                for (k, a) in actions.iter().enumerate() {
-                    q[k] = self.reward[s][k] + expected_value(model, &state, a, &self.previous);
+                for ((q, &r), a) in q.iter_mut().zip(reward).zip(actions) {
+                    *q = r + expected_value(model, &state, a, &self.previous);
                 }
-                self.value[s] = back_up(&q, self.backup);
+                *value = back_up(&q, self.backup);
             }
         }
 
         *neg_efe = [T::ZERO; NP];
-        for s in 0..NS {
+        for (s, reward) in self.reward.iter().enumerate() {
             decode_state::<S>(s, &mut state);
             let w = joint_weight(belief, &state);
             if w == T::ZERO {
                 continue;
             }
-            for (k, a) in actions.iter().enumerate() {
-                let q = self.reward[s][k]
-                    + if HORIZON > 1 {
-                        expected_value(model, &state, a, &self.value)
-                    } else {
-                        T::ZERO
-                    };
-                neg_efe[k] += w * q;
+            for ((out, &r), a) in neg_efe.iter_mut().zip(reward).zip(actions) {
+                let q = r + if HORIZON > 1 {
+                    expected_value(model, &state, a, &self.value)
+                } else {
+                    T::ZERO
+                };
+                *out += w * q;
             }
         }
         Ok(())
@@ -230,9 +233,8 @@ impl<T: Real, const NS: usize, const NP: usize, const HORIZON: usize>
 
 /// The per-factor indices of joint state `s` (C order: the last factor fastest).
 fn decode_state<S: Spec>(mut s: usize, out: &mut S::Action) {
-    let fs = spec::factors::<S>();
-    for (f, x) in out.as_mut().iter_mut().enumerate().rev() {
-        let n = fs[f].states;
+    for (x, info) in out.as_mut().iter_mut().zip(spec::factors::<S>()).rev() {
+        let n = info.states;
         *x = s % n;
         s /= n;
     }
@@ -240,16 +242,19 @@ fn decode_state<S: Spec>(mut s: usize, out: &mut S::Action) {
 
 fn one_hot<T: Real, S: Spec>(state: &S::Action, out: &mut Belief<T, S>) {
     *out = Belief::ZERO;
-    let fs = spec::factors::<S>();
     for (f, &s) in state.as_ref().iter().enumerate() {
-        out.as_mut_slice()[fs[f].offset + s] = T::ONE;
+        // `s < N_f` (`decode_state`).
+        if let Some(x) = out.factor_mut(f).get_mut(s) {
+            *x = T::ONE;
+        }
     }
 }
 
 fn joint_weight<T: Real, S: Spec>(belief: &Belief<T, S>, state: &S::Action) -> T {
     let mut w = T::ONE;
     for (f, &s) in state.as_ref().iter().enumerate() {
-        w *= belief.factor(f)[s];
+        // `s < N_f` (`decode_state`).
+        w *= belief.factor(f).get(s).copied().unwrap_or(T::ZERO);
         if w == T::ZERO {
             break;
         }
@@ -259,6 +264,11 @@ fn joint_weight<T: Real, S: Spec>(belief: &Belief<T, S>, state: &S::Action) -> T
 
 /// `Σ_{s'} B(s' | s, u) · V(s')`, the next state's factors drawn independently given the
 /// current joint state (each from its own column), zero weights skipped.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the state comes from `decode_state`, the action was checked by `plan` \
+              (`check_action`), and the columns' offsets come from the compile-time Layout"
+)]
 fn expected_value<T: Real, S: Spec, const NS: usize>(
     model: &Model<T, S>,
     state: &S::Action,
@@ -283,7 +293,8 @@ fn expected_value<T: Real, S: Spec, const NS: usize>(
 
 fn sum_product<T: Real>(columns: &[&[T]], value: &[T], base: usize, weight: T) -> T {
     match columns.split_first() {
-        None => weight * value[base],
+        // `base < Π_f N_f = NS` (asserted by `plan`), the length of `value`.
+        None => weight * value.get(base).copied().unwrap_or(T::ZERO),
         Some((col, rest)) => {
             let stride: usize = rest.iter().map(|c| c.len()).product();
             let mut total = T::ZERO;
@@ -337,19 +348,20 @@ where
             )
         };
         let actions: [S::Action; NP] = core::array::from_fn(|k| agent.first_action(k));
-        for b in 0..B {
+        let slots = windows.iter().zip(q_pi.iter_mut()).zip(neg_efe.iter_mut());
+        for (b, ((window, q_pi), neg_efe)) in slots.enumerate() {
             let mut out = [T::ZERO; NP];
             BackwardInduction::plan(
                 self,
                 agent.model(b),
                 &actions,
                 *agent.config(b),
-                windows[b].latest(),
+                window.latest(),
                 &mut out,
             )
             .map_err(|e| e.in_agent(b))?;
-            neg_efe[b].as_mut_slice().copy_from_slice(&out);
-            policy_posterior_into(&out, agent.config(b).gamma, None, q_pi[b].as_mut_slice());
+            neg_efe.as_mut_slice().copy_from_slice(&out);
+            policy_posterior_into(&out, agent.config(b).gamma, None, q_pi.as_mut_slice());
         }
         Ok(())
     }

@@ -57,6 +57,7 @@ pub const DEFAULT_EPSILON: f64 = 1e-3;
 ///
 /// # Panics
 /// If `b` or a row of `out` is shorter than the sizes above say.
+#[allow(clippy::indexing_slicing, reason = "documented # Panics contract")]
 pub fn generate_i_matrix<T: Real, const K: usize>(
     h: &[T],
     b: &[T],
@@ -88,13 +89,30 @@ pub fn generate_i_matrix<T: Real, const K: usize>(
 
 /// The index of the first largest entry of `q` (jax's `argmax`: ties go to the lowest index).
 fn argmax<T: Real>(q: &[T]) -> usize {
-    let mut best = 0;
-    for (i, &x) in q.iter().enumerate() {
-        if x > q[best] {
-            best = i;
+    let Some((&q0, rest)) = q.split_first() else {
+        return 0;
+    };
+    let (mut best, mut max) = (0, q0);
+    for (i, &x) in rest.iter().enumerate() {
+        if x > max {
+            (best, max) = (i + 1, x);
         }
     }
     best
+}
+
+/// Row `max(k* − 1, 0)` of `i`, `k*` the first row holding `argmax q0` (`None` if none does;
+/// a row too short to have that entry does not hold it).
+fn anchor_row<'a, T: Real, const K: usize>(q0: &[T], i: &[&'a [T]; K]) -> Option<&'a [T]> {
+    let idx = argmax(q0);
+    let mut prev: Option<&'a [T]> = None;
+    for &row in i {
+        if row.get(idx).is_some_and(|&x| x > T::ZERO) {
+            return Some(prev.unwrap_or(row));
+        }
+        prev = Some(row);
+    }
+    None
 }
 
 /// The per-state cost of one factor: `out[s] = [i* in I] · (1 − I[m, s]) · ln ε` with
@@ -107,14 +125,11 @@ pub fn inductive_costs<T: Real, const K: usize>(
     ln_eps: T,
     out: &mut [T],
 ) -> bool {
-    let idx = argmax(q0);
-    let first = i.iter().position(|row| row[idx] > T::ZERO);
-    let Some(k) = first else {
+    let Some(row) = anchor_row(q0, &i) else {
         out.iter_mut().for_each(|x| *x = T::ZERO);
         return false;
     };
-    let m = k.saturating_sub(1);
-    for (o, &x) in out.iter_mut().zip(i[m]) {
+    for (o, &x) in out.iter_mut().zip(row) {
         *o = (T::ONE - x) * ln_eps;
     }
     true
@@ -129,12 +144,10 @@ pub fn inductive_value<T: Real, const K: usize>(
     i: [&[T]; K],
     epsilon: T,
 ) -> T {
-    let idx = argmax(q0);
-    let Some(k) = i.iter().position(|row| row[idx] > T::ZERO) else {
+    let Some(row) = anchor_row(q0, &i) else {
         return T::ZERO;
     };
     let ln_eps = maths::log_stable(epsilon);
-    let row = i[k.saturating_sub(1)];
     let mut v = T::ZERO;
     for (&x, &q) in row.iter().zip(q_next) {
         v += (T::ONE - x) * ln_eps * q;
@@ -285,6 +298,11 @@ impl<T: Real, S: Spec> InductiveCosts<T, S> {
     /// The inductive value of the predicted beliefs `q` (pymdp's `calc_inductive_value_t`
     /// with the start belief these costs were made from).
     #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`factors` holds only factors of `S` (set by `costs`); offsets come from the \
+                  compile-time Layout that also sizes the storage"
+    )]
     pub fn value(&self, q: &Belief<T, S>) -> T {
         let mut set = self.factors;
         let mut v = T::ZERO;
@@ -301,6 +319,7 @@ impl<T: Real, S: Spec> InductiveCosts<T, S> {
     ///
     /// # Panics
     /// If `f` is not a factor of the model.
+    #[allow(clippy::indexing_slicing, reason = "documented # Panics contract")]
     pub fn factor(&self, f: usize) -> &[T] {
         &self.cost.as_ref()[spec::factors::<S>()[f].range()]
     }
@@ -322,6 +341,11 @@ impl<T: Real, S: Spec, const K: usize> InductiveMatrices<T, S, K> {
 
     /// [`new`](Self::new) from goals flat over the factors (factor after factor); a slice of
     /// the wrong length is an error.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`h.len()` checked below; offsets come from the compile-time Layout that also \
+                  sizes the storage"
+    )]
     pub fn from_flat(model: &Model<T, S>, h: &[T], params: Inductive<T, K>) -> Result<Self, Error> {
         const { assert!(K >= 1, "inductive inference needs a depth K >= 1") };
         params.check()?;
@@ -369,6 +393,10 @@ impl<T: Real, S: Spec, const K: usize> InductiveMatrices<T, S, K> {
     }
 
     /// Recomputes every `I_f` from `model`'s transitions (pymdp does it after learning `B`).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "offsets come from the compile-time Layout that also sizes the storage"
+    )]
     pub fn regenerate(&mut self, model: &Model<T, S>) {
         for (f, info) in spec::factors::<S>().iter().enumerate() {
             let r = info.range();
@@ -393,6 +421,7 @@ impl<T: Real, S: Spec, const K: usize> InductiveMatrices<T, S, K> {
     ///
     /// # Panics
     /// If `f` is not a factor or `k >= K`.
+    #[allow(clippy::indexing_slicing, reason = "documented # Panics contract")]
     pub fn row(&self, f: usize, k: usize) -> &[T] {
         &self.rows[k].as_ref()[spec::factors::<S>()[f].range()]
     }
@@ -401,6 +430,7 @@ impl<T: Real, S: Spec, const K: usize> InductiveMatrices<T, S, K> {
     ///
     /// # Panics
     /// If `f` is not a factor.
+    #[allow(clippy::indexing_slicing, reason = "documented # Panics contract")]
     pub fn factor(&self, f: usize) -> [&[T]; K] {
         let r = spec::factors::<S>()[f].range();
         self.rows.each_ref().map(|row| &row.as_ref()[r.clone()])
@@ -410,6 +440,7 @@ impl<T: Real, S: Spec, const K: usize> InductiveMatrices<T, S, K> {
     ///
     /// # Panics
     /// If `f` is not a factor.
+    #[allow(clippy::indexing_slicing, reason = "documented # Panics contract")]
     pub fn goals(&self, f: usize) -> &[T] {
         &self.goals.as_ref()[spec::factors::<S>()[f].range()]
     }
@@ -420,6 +451,10 @@ impl<T: Real, S: Spec, const K: usize> InductiveMatrices<T, S, K> {
     }
 
     /// The per-state costs for policies starting from `q0` (see [`inductive_costs`]).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "offsets come from the compile-time Layout that also sizes the storage"
+    )]
     pub fn costs(&self, q0: &Belief<T, S>) -> InductiveCosts<T, S> {
         let mut out = InductiveCosts::<T, S>::ZERO;
         let ln_eps = maths::log_stable(self.params.epsilon);

@@ -302,13 +302,13 @@ impl<T: Real, S: Spec, const MB: usize> Node<T, S, MB> {
     /// The children's node indices (policy nodes under an observation node, observation
     /// nodes under a policy node).
     pub fn children(&self) -> &[u32] {
-        &self.children[..self.len as usize]
+        self.children.get(..self.len as usize).unwrap_or(&[])
     }
 
     /// The children's probabilities: `q` of each action under an observation node (after the
     /// last backward pass), `p(o)` of each observation under a policy node.
     pub fn children_probs(&self) -> &[T] {
-        &self.probs[..self.len as usize]
+        self.probs.get(..self.len as usize).unwrap_or(&[])
     }
 
     fn is_observation(&self) -> bool {
@@ -319,11 +319,15 @@ impl<T: Real, S: Spec, const MB: usize> Node<T, S, MB> {
         !matches!(self.kind, NodeKind::Free)
     }
 
+    /// Appends a child; the callers check `len < MB` first (a full node is left as is).
     fn push(&mut self, child: u32, p: T) {
         let k = self.len as usize;
-        self.children[k] = child;
-        self.probs[k] = p;
-        self.len += 1;
+        debug_assert!(k < MB, "push on a full node");
+        if let (Some(c), Some(q)) = (self.children.get_mut(k), self.probs.get_mut(k)) {
+            *c = child;
+            *q = p;
+            self.len += 1;
+        }
     }
 }
 
@@ -376,6 +380,10 @@ impl<T: Real, S: Spec, const N: usize, const MB: usize> Tree<T, S, N, MB> {
     }
 
     /// Node `i` (free slots have [`NodeKind::Free`]).
+    ///
+    /// # Panics
+    /// If `i >= N`.
+    #[allow(clippy::indexing_slicing, reason = "documented # Panics contract")]
     pub fn node(&self, i: usize) -> &Node<T, S, MB> {
         &self.nodes[i]
     }
@@ -390,41 +398,69 @@ impl<T: Real, S: Spec, const N: usize, const MB: usize> Tree<T, S, N, MB> {
         for n in self.nodes.iter_mut() {
             *n = Node::FREE;
         }
-        self.nodes[0].qs = *root;
-        self.nodes[0].kind = NodeKind::Observation(S::Observation::ZEROS);
+        // `N >= 1` (`CHECK`): the root always exists.
+        if let Some(r) = self.nodes.first_mut() {
+            r.qs = *root;
+            r.kind = NodeKind::Observation(S::Observation::ZEROS);
+        }
         self.used = 1;
         self.full = false;
     }
 
     /// First free slot (pymdp takes the lowest).
     fn alloc(&mut self, node: Node<T, S, MB>) -> Option<u32> {
-        let i = self.nodes.iter().position(|n| !n.used())?;
-        self.nodes[i] = node;
+        let (i, slot) = self.nodes.iter_mut().enumerate().find(|(_, n)| !n.used())?;
+        *slot = node;
         self.used += 1;
         Some(i as u32)
     }
 
     fn free(&mut self, i: usize) {
-        if self.nodes[i].used() {
-            self.nodes[i] = Node::FREE;
+        if let Some(n) = self.nodes.get_mut(i)
+            && n.used()
+        {
+            *n = Node::FREE;
             self.used -= 1;
         }
+    }
+
+    /// Node `i`, an index from [`alloc`](Self::alloc) or `< N`.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "every node index is `< N`: a loop bound or a child index from `alloc`"
+    )]
+    fn at(&self, i: usize) -> &Node<T, S, MB> {
+        &self.nodes[i]
+    }
+
+    /// Node `i` mutably, an index from [`alloc`](Self::alloc) or `< N`.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "every node index is `< N`: a loop bound or a child index from `alloc`"
+    )]
+    fn at_mut(&mut self, i: usize) -> &mut Node<T, S, MB> {
+        &mut self.nodes[i]
     }
 
     /// Frees every node not reachable from the root (pymdp `_remove_orphans`).
     fn remove_orphans(&mut self) {
         // Reachability by repeated sweeps (a reused low slot can sit under a higher one).
         let mut reach = [false; N];
-        reach[0] = true;
+        if let Some(r) = reach.first_mut() {
+            *r = true;
+        }
         loop {
             let mut changed = false;
             for i in 0..N {
-                if !reach[i] || !self.nodes[i].used() {
+                let node = self.at(i);
+                if !reach.get(i).copied().unwrap_or(false) || !node.used() {
                     continue;
                 }
-                for &c in self.nodes[i].children() {
-                    if !reach[c as usize] {
-                        reach[c as usize] = true;
+                for &c in node.children() {
+                    if let Some(r) = reach.get_mut(c as usize)
+                        && !*r
+                    {
+                        *r = true;
                         changed = true;
                     }
                 }
@@ -527,7 +563,7 @@ pub fn plan<T: Real, S: Spec, const NP: usize, const N: usize, const MB: usize>(
         }
         for hh in (0..=h).rev() {
             for i in (0..N).rev() {
-                let n = &tree.nodes[i];
+                let n = tree.at(i);
                 if n.used() && n.is_observation() && n.horizon as usize == hh {
                     s.backward(tree, i, &mut out);
                 }
@@ -539,7 +575,7 @@ pub fn plan<T: Real, S: Spec, const NP: usize, const N: usize, const MB: usize>(
         if !complete {
             break;
         }
-        let root = &tree.nodes[0];
+        let root = tree.at(0);
         if root.neg_efe >= config.efe_stop_threshold {
             break;
         }
@@ -578,6 +614,10 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
     }
 
     /// Predicted outcomes of `q` (`A·q` per modality, mean-field over the parents).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "offsets come from the compile-time Layout that also sizes the storage"
+    )]
     fn outcomes(&self, q: &Belief<T, S>, qo: &mut S::Outcomes<T>) {
         let mut joint = <S::Joint<T> as Flat<T>>::ZERO;
         for (m, info) in spec::modalities::<S>().iter().enumerate() {
@@ -596,7 +636,7 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
     ) -> Result<bool, Error> {
         let mut complete = true;
         for i in 0..N {
-            let n = &tree.nodes[i];
+            let n = tree.at(i);
             if n.used() && n.is_observation() && n.horizon as usize == h && n.len == 0 {
                 complete &= self.expand_node(tree, i)?;
             }
@@ -610,16 +650,16 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
         idx: usize,
     ) -> Result<bool, Error> {
         let cfg = self.config;
-        let q0 = tree.nodes[idx].qs;
-        let h1 = tree.nodes[idx].horizon + 1;
+        let q0 = tree.at(idx).qs;
+        let h1 = tree.at(idx).horizon + 1;
         let mut g = [T::ZERO; NP];
         let mut need = [0usize; NP];
         let mut next = Belief::<T, S>::ZERO;
         let mut qo = <S::Outcomes<T> as Flat<T>>::ZERO;
-        for k in 0..NP {
-            g[k] = self.efe.step(0, &self.actions[k], &q0, &mut next).neg_efe();
+        for ((gk, nk), a) in g.iter_mut().zip(need.iter_mut()).zip(self.actions) {
+            *gk = self.efe.step(0, a, &q0, &mut next).neg_efe();
             self.outcomes(&next, &mut qo);
-            need[k] = 1 + self.count_observations(&qo).min(MB);
+            *nk = 1 + self.count_observations(&qo).min(MB);
         }
         let mut q = g;
         for x in q.iter_mut() {
@@ -631,40 +671,52 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
         let mut free = N - tree.used;
         let mut complete = true;
         for _ in 0..MB.min(NP) {
-            let mut best = None;
-            for k in 0..NP {
-                if !keep[k] && q[k] > cfg.policy_prune_threshold {
+            let mut best: Option<(usize, T)> = None;
+            for (k, (&qk, &kept)) in q.iter().zip(&keep).enumerate() {
+                if !kept && qk > cfg.policy_prune_threshold {
                     match best {
-                        Some(b) if q[b] >= q[k] => {}
-                        _ => best = Some(k),
+                        Some((_, qb)) if qb >= qk => {}
+                        _ => best = Some((k, qk)),
                     }
                 }
             }
-            let Some(b) = best else { break };
-            keep[b] = true;
-            if need[b] <= free {
-                free -= need[b];
+            let Some((b, _)) = best else { break };
+            let (Some(kb), Some(nb)) = (keep.get_mut(b), need.get_mut(b)) else {
+                break;
+            };
+            *kb = true;
+            if *nb <= free {
+                free -= *nb;
             } else {
                 complete = false;
-                need[b] = usize::MAX; // chosen, but does not fit
+                *nb = usize::MAX; // chosen, but does not fit
             }
         }
         // Policy nodes in action order, then their observation children.
-        for k in 0..NP {
-            if !keep[k] || need[k] == usize::MAX {
+        let kept = keep
+            .iter()
+            .zip(&need)
+            .zip(self.actions)
+            .zip(g.iter().zip(&q));
+        for (k, (((&kept, &nk), a), (&gk, &qk))) in kept.enumerate() {
+            if !kept || nk == usize::MAX {
                 continue;
             }
             let mut node = Node::FREE;
-            predict(self.model, &self.actions[k], &q0, &mut node.qs);
+            predict(self.model, a, &q0, &mut node.qs);
             node.kind = NodeKind::Policy(k);
-            node.neg_efe = g[k];
+            node.neg_efe = gk;
             node.horizon = h1;
-            let c = tree.alloc(node).expect("capacity checked");
-            tree.nodes[idx].push(c, q[k]);
+            // Never `None`: the nodes of every kept action were counted against `free`.
+            let Some(c) = tree.alloc(node) else {
+                complete = false;
+                break;
+            };
+            tree.at_mut(idx).push(c, qk);
         }
-        for j in 0..tree.nodes[idx].len as usize {
-            let c = tree.nodes[idx].children[j] as usize;
-            self.add_observations(tree, c)?;
+        let children = *tree.at(idx);
+        for &c in children.children() {
+            self.add_observations(tree, c as usize)?;
         }
         if !complete {
             tree.full = true;
@@ -677,7 +729,7 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
         let mut cur = first(qo);
         let mut z = T::ZERO;
         for _ in 0..k {
-            z += qo[cur];
+            z += qo.get(cur).copied().unwrap_or(T::ZERO);
             match successor(qo, cur) {
                 Some(n) => cur = n,
                 None => break,
@@ -688,6 +740,12 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
 
     /// Calls `f(observation, probability)` for every combination of the top-k outcomes
     /// (last modality fastest), with pymdp's renormalised joint probability.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "offsets and modality indices come from the compile-time Layout that also sizes \
+                  the storage; outcome indices come from `first`/`successor` over the modality's \
+                  own outcomes"
+    )]
     fn each_observation(&self, qo: &S::Outcomes<T>, mut f: impl FnMut(&S::Observation, T) -> bool) {
         let ms = spec::modalities::<S>();
         let qo = qo.as_ref();
@@ -747,8 +805,8 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
         pidx: usize,
     ) -> Result<(), Error> {
         let cfg = self.config;
-        let prior = tree.nodes[pidx].qs;
-        let h = tree.nodes[pidx].horizon;
+        let prior = tree.at(pidx).qs;
+        let h = tree.at(pidx).horizon;
         let mut qo = <S::Outcomes<T> as Flat<T>>::ZERO;
         self.outcomes(&prior, &mut qo);
         let mut res = Ok(());
@@ -756,7 +814,7 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
             if p <= cfg.observation_prune_threshold {
                 return true;
             }
-            if tree.nodes[pidx].len as usize >= MB {
+            if tree.at(pidx).len as usize >= MB {
                 return false;
             }
             let post = match infer::infer_states_with(self.model, obs, &prior, cfg.sweeps) {
@@ -775,7 +833,7 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
             node.horizon = h;
             match tree.alloc(node) {
                 Some(c) => {
-                    tree.nodes[pidx].push(c, p);
+                    tree.at_mut(pidx).push(c, p);
                     true
                 }
                 None => false,
@@ -816,8 +874,8 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
         let cfg = self.config;
         let pen = -cfg.prune_penalty;
         let mut values = [pen; NP];
-        for &c in tree.nodes[idx].children() {
-            let pn = &tree.nodes[c as usize];
+        for &c in tree.at(idx).children() {
+            let pn = tree.at(c as usize);
             let NodeKind::Policy(k) = pn.kind else {
                 continue;
             };
@@ -826,9 +884,12 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
             }
             let mut acc = T::ZERO;
             for (&o, &p) in pn.children().iter().zip(pn.children_probs()) {
-                acc += tree.nodes[o as usize].neg_efe * p;
+                acc += tree.at(o as usize).neg_efe * p;
             }
-            values[k] = acc + pn.neg_efe;
+            // `k < NP`: policy nodes are made by `expand_node` for actions `0..NP`.
+            if let Some(v) = values.get_mut(k) {
+                *v = acc + pn.neg_efe;
+            }
         }
         // softmax(γ · values) over the actions and the empty slots.
         let extra = Self::phantom::<MB>();
@@ -857,30 +918,28 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
             g += qk * v;
         }
         g += T::lit(extra as f64) * qp * pen;
-        tree.nodes[idx].neg_efe = g;
+        tree.at_mut(idx).neg_efe = g;
         // Unlink the actions below the threshold; the others get their new q.
-        let len = tree.nodes[idx].len as usize;
         let mut kept = [NONE; MB];
+        let mut probs = [T::ZERO; MB];
         let mut n_kept = 0;
-        for r in 0..len {
-            let c = tree.nodes[idx].children[r];
-            let NodeKind::Policy(k) = tree.nodes[c as usize].kind else {
+        let mut slots = kept.iter_mut().zip(probs.iter_mut());
+        for &c in tree.at(idx).children() {
+            let NodeKind::Policy(k) = tree.at(c as usize).kind else {
                 continue;
             };
-            if q[k] < cfg.policy_prune_threshold {
+            let Some(&qk) = q.get(k) else { continue };
+            if qk < cfg.policy_prune_threshold {
                 continue;
             }
-            kept[n_kept] = c;
-            n_kept += 1;
+            // At most `len <= MB` children are kept.
+            if let Some((slot, prob)) = slots.next() {
+                *slot = c;
+                *prob = qk;
+                n_kept += 1;
+            }
         }
-        let mut probs = [T::ZERO; MB];
-        for r in 0..n_kept {
-            let NodeKind::Policy(k) = tree.nodes[kept[r] as usize].kind else {
-                continue;
-            };
-            probs[r] = q[k];
-        }
-        let node = &mut tree.nodes[idx];
+        let node = tree.at_mut(idx);
         node.children = kept;
         node.probs = probs;
         node.len = n_kept as u32;
@@ -894,14 +953,14 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
     /// the child lists of the observation nodes at `h`.
     fn undo<const N: usize, const MB: usize>(&self, tree: &mut Tree<T, S, N, MB>, h: usize) {
         for i in 0..N {
-            let n = &tree.nodes[i];
+            let n = tree.at(i);
             if !n.used() {
                 continue;
             }
             if n.horizon as usize > h {
                 tree.free(i);
             } else if n.horizon as usize == h && n.is_observation() {
-                let n = &mut tree.nodes[i];
+                let n = tree.at_mut(i);
                 n.len = 0;
                 n.children = [NONE; MB];
                 n.probs = [T::ZERO; MB];
@@ -912,10 +971,13 @@ impl<T: Real, S: Spec, const NP: usize> Searcher<'_, T, S, NP> {
 
 /// The index of the largest entry (ties: lowest index), as `jax.lax.top_k` orders them.
 fn first<T: Real>(x: &[T]) -> usize {
-    let mut b = 0;
-    for (i, &v) in x.iter().enumerate() {
-        if v > x[b] {
-            b = i;
+    let Some((&x0, rest)) = x.split_first() else {
+        return 0;
+    };
+    let (mut b, mut best) = (0, x0);
+    for (i, &v) in rest.iter().enumerate() {
+        if v > best {
+            (b, best) = (i + 1, v);
         }
     }
     b
@@ -923,19 +985,19 @@ fn first<T: Real>(x: &[T]) -> usize {
 
 /// The entry after `cur` in descending order (ties by ascending index).
 fn successor<T: Real>(x: &[T], cur: usize) -> Option<usize> {
-    let pc = x[cur];
-    let mut best: Option<usize> = None;
+    let pc = *x.get(cur)?;
+    let mut best: Option<(usize, T)> = None;
     for (i, &v) in x.iter().enumerate() {
         let after = v < pc || (v == pc && i > cur);
         if !after {
             continue;
         }
         match best {
-            Some(b) if x[b] >= v => {}
-            _ => best = Some(i),
+            Some((_, xb)) if xb >= v => {}
+            _ => best = Some((i, v)),
         }
     }
-    best
+    best.map(|(i, _)| i)
 }
 
 /// Sophisticated inference as a [`Planner`] for the perception–action loop: for each agent,
@@ -1011,19 +1073,14 @@ where
             )
         };
         let actions: [S::Action; NP] = core::array::from_fn(|k| agent.first_action(k));
-        for b in 0..B {
+        let out = windows.iter().zip(q_pi.iter_mut()).zip(neg_efe.iter_mut());
+        for (b, ((window, q_pi), neg_efe)) in out.enumerate() {
             let mut cfg = self.config;
             cfg.sweeps = agent.config(b).sweeps();
-            let r = plan(
-                agent.model(b),
-                windows[b].latest(),
-                &actions,
-                &cfg,
-                self.tree,
-            )
-            .map_err(|e| e.in_agent(b))?;
-            q_pi[b] = SVector::from(r.q_pi);
-            neg_efe[b] = SVector::from(r.neg_efe);
+            let r = plan(agent.model(b), window.latest(), &actions, &cfg, self.tree)
+                .map_err(|e| e.in_agent(b))?;
+            *q_pi = SVector::from(r.q_pi);
+            *neg_efe = SVector::from(r.neg_efe);
             self.last = Some((r.depth, r.nodes, r.full));
         }
         Ok(())
