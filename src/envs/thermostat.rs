@@ -29,7 +29,7 @@
 //! [`BangBang`] is the classic controller to compare with: heat when the reading is below the
 //! set point, cool when it is above, off otherwise.
 //!
-//! Over 500 steps with seed 0 (`examples/thermostat.rs`, asserted in `tests/thermostat.rs`)
+//! Over 500 steps with seed 0 (`examples/thermostat.rs`, asserted in `tests/suite/thermostat.rs`)
 //! both keep the room within one band of the set point 99.8–100 % of the time (the misses
 //! are the first steps, from a cold or hot start), and the agent switches 213 times against
 //! the bang-bang controller's 265: its beliefs filter the noisy readings the bang-bang

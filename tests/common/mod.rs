@@ -182,7 +182,7 @@ pub fn from_columns(cols: &[Vec<f64>]) -> Vec<f64> {
 ///
 /// With `ACTINF_TOL_REPORT` set, also prints the largest absolute and relative error of the
 /// comparison (how the f32 tolerances were measured: e.g.
-/// `ACTINF_TOL_REPORT=1 cargo test --test parity_states -- --nocapture f32`).
+/// `ACTINF_TOL_REPORT=1 cargo test --test suite parity_states:: -- --nocapture f32`).
 pub fn assert_close<T: Copy + Into<f64>>(got: &[T], want: &[f64], tol: f64, what: &str) {
     assert_eq!(
         got.len(),

@@ -5,7 +5,7 @@
 //! Windows are built from the fixture's history with `Window::from_slices`, which keeps the
 //! last `H` steps as pymdp's `inference_horizon` does.
 
-mod common;
+use crate::common;
 
 use actinf::inference::{Horizon, Window, sequence};
 use actinf::nalgebra::Const;

@@ -4,7 +4,7 @@
 //! ([`TOL_F32`]); plus the errors of
 //! bad input and the regeneration of `I` when `B` is learned.
 
-mod common;
+use crate::common;
 
 use actinf::error::{Problem, Tensor};
 use actinf::plan::inductive::{Inductive, InductiveMatrices};

@@ -12,7 +12,7 @@
 //! Also: finite, normalised outputs on random models (proptest), and typed errors for bad
 //! input.
 
-mod common;
+use crate::common;
 
 use actinf::inference::{self, SpmConfig, Window, spm_mmp};
 use actinf::spec::{IndexArray, Spec};

@@ -1,12 +1,9 @@
 //! The SVG pictures of `examples/cue_chaining.rs` and `examples/thermostat.rs` are
 //! well-formed XML with their path / trace elements.
 
-#[path = "../examples/cue_chaining.rs"]
-#[allow(dead_code)]
-mod cue_chaining;
-#[path = "../examples/thermostat.rs"]
-#[allow(dead_code)]
-mod thermostat;
+// The examples are compiled once in the suite, by the modules that test them.
+use crate::envs_cue_chaining::example as cue_chaining;
+use crate::thermostat::example as thermostat;
 
 fn class_count(doc: &roxmltree::Document, tag: &str, class: &str) -> usize {
     doc.descendants()

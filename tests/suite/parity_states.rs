@@ -13,7 +13,7 @@
 //! The `vfe` / `vfe_components` outputs of the `infer_states_*` cases are compared in
 //! `tests/parity_vfe.rs`.
 
-mod common;
+use crate::common;
 
 use actinf::config::NoveltyWeight;
 use actinf::inference::likelihood;

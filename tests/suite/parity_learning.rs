@@ -8,7 +8,7 @@
 //! counts are all positive, so actinf's default (`Zeros::Keep`) gives the same numbers, which
 //! is checked too.
 
-mod common;
+use crate::common;
 
 use actinf::inference::Ovf;
 use actinf::learn::{self, Counting, Learning, Zeros};

@@ -3,7 +3,7 @@
 //! loops. (2) A batch of 4 agents with different models, hyperparameters and observations
 //! computes bit for bit what 4 separate single agents compute.
 
-mod common;
+use crate::common;
 
 use actinf::agent::Extras;
 use actinf::config::{Config, NoveltyWeight};

@@ -27,24 +27,24 @@
 //!   `f64::MAX` (counting refuses an update that could carry a column's total near the
 //!   largest finite value: `mod bugs` holds the reproductions of that former bug).
 //!
-//! Cases: 256 per property by default (`cargo test --test properties`, a few seconds at the
+//! Cases: 256 per property by default (`cargo test --test suite properties::`, a few seconds at the
 //! test profile's opt-level 1). For 10^4 cases per property set `PROPTEST_CASES`:
 //!
 //! ```text
-//! PROPTEST_CASES=10000 cargo test --release --test properties
+//! PROPTEST_CASES=10000 cargo test --release --test suite properties::
 //! ```
 //!
 //! or run the `#[ignore]`d twins in `mod ten_thousand` (10^4 cases each; about 70 s at the
 //! test profile on two cores):
 //!
 //! ```text
-//! cargo test --test properties ten_thousand -- --ignored
+//! cargo test --test suite properties::ten_thousand -- --ignored
 //! ```
 //!
 //! `mod known` holds two more ignored properties, which fail: FPI as a fixed point of one
 //! more sweep (the algorithm's 2-cycles, see [`fpi_two_cycle`]), which fails, and `no_panic`
 //! with learning rates up to `f64::MAX`, which passes since counting checks its headroom.
-//! `cargo test --test properties -- --ignored` runs all of them; the `ten_thousand` filter
+//! `cargo test --test suite properties:: -- --ignored` runs all of them; the `ten_thousand` filter
 //! above runs only the passing ones.
 
 use actinf::config::{ActionSelection, NoveltyWeight, SamplingMode};
@@ -1035,7 +1035,7 @@ properties!(default_cases, config(),);
 properties!(
     ten_thousand,
     config_10k(),
-    ignore = "10^4 cases: cargo test --test properties ten_thousand -- --ignored"
+    ignore = "10^4 cases: cargo test --test suite properties::ten_thousand -- --ignored"
 );
 
 /// Ignored properties (10^4 cases each): FPI as a fixed point of one more sweep fails (the

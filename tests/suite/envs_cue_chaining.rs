@@ -1,9 +1,9 @@
 //! The cue-chaining environment against pymdp's `CueChainingEnv` (default layout), an agent
 //! episode (`examples/cue_chaining.rs`), and bad input.
 
-#[path = "../examples/cue_chaining.rs"]
+#[path = "../../examples/cue_chaining.rs"]
 #[allow(dead_code)]
-mod example;
+pub mod example;
 
 use actinf::envs::cue_chaining::{
     self, CHEESE, COLS, CueChaining, CueChainingEnv, CueChainingParams, DOWN, LEFT, NULL, RIGHT,

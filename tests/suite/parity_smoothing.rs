@@ -9,7 +9,7 @@
 //! the filtered history, the smoothed marginals and pairwise joints, and the HMM's log
 //! evidence, smoothed and predicted beliefs and `p(s_t | s_{t+1}, o)`.
 
-mod common;
+use crate::common;
 
 use actinf::inference::{self, Horizon, Sweeps, Window, hmm, smoothing};
 use actinf::model::Pairwise;

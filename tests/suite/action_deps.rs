@@ -4,7 +4,7 @@
 //! builds the policies over the control factors (`ControlPolicies`) and must reproduce
 //! pymdp's flattened policy table, `q_pi`, `neg_efe`, the sampled action and its decoding.
 
-mod common;
+use crate::common;
 
 use actinf::config::SamplingMode;
 use actinf::policy::{

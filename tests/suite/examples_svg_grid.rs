@@ -1,7 +1,7 @@
 //! The grid-world example: its agent reaches the goal, and its SVG picture is well-formed XML
 //! with the path through every visited cell and one belief heat map per step.
 
-#[path = "../examples/grid_world.rs"]
+#[path = "../../examples/grid_world.rs"]
 mod example;
 
 #[test]

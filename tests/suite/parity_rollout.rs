@@ -9,7 +9,7 @@
 //! Also: the T-maze the fixture's environment built equals `envs::tmaze::model` tensor for
 //! tensor, and a rollout in the environment itself behaves as the replay does.
 
-mod common;
+use crate::common;
 
 use actinf::envs::tmaze::{self, TMaze, TMazeEnv, TMazeParams};
 use actinf::rollout::{InferPolicies, Workspace};

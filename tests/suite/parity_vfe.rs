@@ -16,7 +16,7 @@
 //!
 //! Every parity case also runs in `f32` (see [`TOL_F32`]).
 
-mod common;
+use crate::common;
 
 use actinf::inference::{self, SequenceVfe, Vfe, Window, sequence, vfe};
 use actinf::model::Pairwise;

@@ -3,7 +3,7 @@
 //! truth and the agent collects the reward in more than 80 % of the last 50 trials. Its
 //! `--svg` picture parses as XML and holds both curves.
 
-#[path = "../examples/learning.rs"]
+#[path = "../../examples/learning.rs"]
 #[allow(dead_code)]
 mod example;
 

@@ -5,9 +5,9 @@
 //! within one band of the set point — agent 100.0 %, bang-bang 99.8 % — and the agent switches
 //! 213 times against the bang-bang controller's 265.
 
-#[path = "../examples/thermostat.rs"]
+#[path = "../../examples/thermostat.rs"]
 #[allow(dead_code)]
-mod example;
+pub mod example;
 
 use actinf::Error;
 use actinf::envs::Env;

@@ -3,7 +3,7 @@
 //! §3.2–3.3); and bad input (wrong spec shape, out-of-range cells and nodes, probabilities
 //! outside `[0, 1]`) giving typed errors.
 
-mod common;
+use crate::common;
 
 use actinf::envs::generalized_tmaze::{self as gt, LargeMaze, SmallMaze};
 use actinf::envs::graph::{self, CLUSTERS_EDGES, Clusters};

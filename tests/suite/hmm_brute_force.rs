@@ -11,7 +11,7 @@
 //! Also: a state of predicted probability zero (a deterministic `B` that never reaches it)
 //! gives no NaN anywhere, and the posteriors still match brute force.
 
-mod common;
+use crate::common;
 
 use actinf::inference::{Horizon, Sweeps, Window, hmm, smoothing, vfe};
 use actinf::model::Pairwise;

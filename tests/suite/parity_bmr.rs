@@ -3,7 +3,7 @@
 //! the reduction against a brute-force evidence computed by sequential prediction (Pólya urn),
 //! which shares no code with `betaln`.
 
-mod common;
+use crate::common;
 
 use actinf::learn::reduction::{dirichlet_log_evidence, dirichlet_log_evidence_columns};
 use actinf::maths::{NoveltyWeight, novelty_weight_in_place, wnorm_spm_in_place};
