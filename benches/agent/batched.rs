@@ -2,10 +2,10 @@
 //! with `--features parallel` also spread over the cores (`step_parallel`).
 
 use actinf::batch;
+use actinf::nalgebra::SVector;
 use actinf::spec::IndexArray;
 use actinf::{Agent, Belief, Model, Real, Spec};
 use criterion::{Criterion, Throughput};
-use nalgebra::SVector;
 use rand::{SeedableRng, rngs::SmallRng};
 
 use crate::models::{self, m1, m2, m3, m4};

@@ -10,7 +10,7 @@
 //! * `thermostat_L3/<T>/…` — the thermostat (5 bands, 3 actions, 27 policies);
 //! * `planning/M4_backward/<T>/h<H>` — one backward-induction plan on M4, horizons 1–16.
 //!
-//! `cargo bench --bench agent` runs them all; `cargo bench --bench agent -- M4` a subset.
+//! `cargo bench -p actinf-benches --bench agent` runs them all; `cargo bench -p actinf-benches --bench agent -- M4` a subset.
 //! See `BENCHMARKS.md` for the numbers against pymdp.
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -72,16 +72,28 @@ pub mod m4 {
     pub const NP: usize = 125;
 }
 
+/// `benches/models/<name>.json`, from the bench package (`benches/`) or from the crate root (the
+/// memory test includes this file).
+fn models_dir(name: &str) -> String {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let here = format!("{root}/models/{name}.json");
+    if std::path::Path::new(&here).exists() {
+        here
+    } else {
+        format!("{root}/benches/models/{name}.json")
+    }
+}
+
 /// Reads `benches/models/<name>.json`.
 pub fn file(name: &str) -> serde_json::Value {
-    let path = format!("{}/benches/models/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = models_dir(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
 }
 
 /// The model of `<name>.json`, through the library's loader.
 pub fn model<T: Real, S: Spec>(name: &str) -> Model<T, S> {
-    let path = format!("{}/benches/models/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = models_dir(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
     let pymdp: PymdpModel = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     pymdp
@@ -91,7 +103,7 @@ pub fn model<T: Real, S: Spec>(name: &str) -> Model<T, S> {
 
 /// The model of `<name>.json`, built in place on the heap.
 pub fn boxed_model<T: Real, S: Spec>(name: &str) -> Box<Model<T, S>> {
-    let path = format!("{}/benches/models/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = models_dir(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
     let pymdp: PymdpModel = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     pymdp
