@@ -190,18 +190,6 @@ pub fn check_state<S: Spec>(state: &StateIndex<S>) -> Result<(), Error> {
     Ok(())
 }
 
-/// The joint index of the parent states `ids` (C order, as pymdp flattens them).
-#[inline]
-#[allow(
-    clippy::indexing_slicing,
-    reason = "`ids` are parent factors from the compile-time Layout, `< state.len()`"
-)]
-fn joint_index(ids: &[usize], dims: &[usize], state: &[usize]) -> usize {
-    ids.iter()
-        .zip(dims)
-        .fold(0, |j, (&id, &dim)| j * dim + state[id])
-}
-
 /// Draws a hidden state from `D`, factor by factor.
 pub fn sample_initial_state<T: Real, S: Spec, R: Rng + ?Sized>(
     model: &Model<T, S>,
@@ -232,7 +220,7 @@ pub fn sample_observation<T: Real, S: Spec, R: Rng + ?Sized>(
         .zip(spec::modalities::<S>())
         .enumerate()
     {
-        let j = joint_index(info.parents.ids(), info.parents.dims(), state);
+        let j = info.parents.joint_index(state);
         *o = sample_index(model.column(m, j), rng);
     }
     obs
@@ -259,7 +247,7 @@ pub fn sample_next_state<T: Real, S: Spec, R: Rng + ?Sized>(
         .zip(spec::factors::<S>())
         .enumerate()
     {
-        let j = joint_index(info.parents.ids(), info.parents.dims(), current);
+        let j = info.parents.joint_index(current);
         let column = &model.transition(f, action.as_ref()[f])[j * info.states..][..info.states];
         *s = sample_index(column, rng);
     }

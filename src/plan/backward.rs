@@ -280,12 +280,7 @@ fn expected_value<T: Real, S: Spec, const NS: usize>(
     // Column of B_f for this state and action, per factor.
     let mut columns: [&[T]; spec::MAX_FACTORS] = [&[]; spec::MAX_FACTORS];
     for (f, info) in fs.iter().enumerate() {
-        let j = info
-            .parents
-            .ids()
-            .iter()
-            .zip(info.parents.dims())
-            .fold(0, |j, (&id, &dim)| j * dim + current[id]);
+        let j = info.parents.joint_index(current);
         columns[f] = &model.transition(f, action.as_ref()[f])[j * info.states..][..info.states];
     }
     sum_product(&columns[..fs.len()], value, 0, T::ONE)

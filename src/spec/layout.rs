@@ -55,6 +55,23 @@ impl Parents {
         self.dims.split_at(self.len.min(MAX_PARENTS)).0
     }
 
+    /// The joint (C-order) index of the parents' states in `states`, one state per factor of
+    /// the model (pymdp's flattening of a tensor's parent axes).
+    ///
+    /// # Panics
+    /// If `states` does not cover every parent factor.
+    #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "documented `# Panics` contract: one state per model factor"
+    )]
+    pub fn joint_index(&self, states: &[usize]) -> usize {
+        self.ids()
+            .iter()
+            .zip(self.dims())
+            .fold(0, |j, (&id, &dim)| j * dim + states[id])
+    }
+
     /// Whether factor `f` is a parent.
     #[allow(
         clippy::indexing_slicing,
