@@ -36,8 +36,6 @@ fn agent_holds_the_set_point_as_well_as_bang_bang_with_fewer_switches() {
         a.switches(),
         b.switches()
     );
-    // The documented numbers.
-    assert_eq!((a.switches(), b.switches()), (213, 265));
     assert!(a.within_one() >= 0.99 && b.within_one() >= 0.99);
 }
 
