@@ -13,15 +13,11 @@
 //!
 //! Since every move is possible, an agent needs policies of length 2 (cue, then arm).
 
-use rand::Rng;
-
 use super::build::check_probability;
-use super::{Env, ModelEnv, sample_observation};
-use crate::error::{Entry, Error, Problem, Tensor};
+use crate::error::{Error, Tensor};
 use crate::maths::Real;
 use crate::maths::real::lit;
 use crate::model::Model;
-use crate::plan::sample_index;
 
 crate::model! {
     /// pymdp's `SimplifiedTMaze`: 4 locations, 2 contexts; location-with-cue and reward
@@ -189,13 +185,9 @@ pub fn model<T: Real>(p: SimplifiedTMazeParams) -> Result<Model<T, SimplifiedTMa
 /// assert_eq!(obs, [st::LEFT, 1]); // reward on the left
 /// # Ok::<(), actinf::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct SimplifiedTMazeEnv<T: Real> {
-    process: ModelEnv<T, SimplifiedTMaze>,
-    reward_condition: Option<usize>,
-}
+pub type SimplifiedTMazeEnv<T> = super::tmaze::ContextEnv<T, SimplifiedTMaze>;
 
-impl<T: Real> SimplifiedTMazeEnv<T> {
+impl<T: Real> super::tmaze::ContextEnv<T, SimplifiedTMaze> {
     /// A maze with the given parameters; `reward_condition` fixes which arm is rewarded
     /// (0 left, 1 right), `None` draws it uniformly at every reset (pymdp's default).
     ///
@@ -205,44 +197,6 @@ impl<T: Real> SimplifiedTMazeEnv<T> {
         params: SimplifiedTMazeParams,
         reward_condition: Option<usize>,
     ) -> Result<Self, Error> {
-        if let Some(c) = reward_condition.filter(|&c| c > 1) {
-            return Err(Error::new(
-                Tensor::D,
-                1,
-                "Context",
-                Entry::at(c),
-                Problem::OutOfRange { value: c, len: 2 },
-            ));
-        }
-        Ok(SimplifiedTMazeEnv {
-            process: ModelEnv::new(model(params)?),
-            reward_condition,
-        })
-    }
-
-    /// The generative process (the true `A`, `B`, `D`; `D`'s context is uniform).
-    pub fn process(&self) -> &Model<T, SimplifiedTMaze> {
-        self.process.process()
-    }
-}
-
-impl<T: Real> Env<SimplifiedTMaze> for SimplifiedTMazeEnv<T> {
-    type State = [usize; 2];
-
-    fn reset<R: Rng + ?Sized>(&self, rng: &mut R) -> ([usize; 2], [usize; 2]) {
-        let context = self
-            .reward_condition
-            .unwrap_or_else(|| sample_index(self.process().d().factor(1), rng));
-        let state = [CENTRE, context];
-        (state, sample_observation(self.process(), &state, rng))
-    }
-
-    fn step<R: Rng + ?Sized>(
-        &self,
-        state: &mut [usize; 2],
-        action: &[usize; 2],
-        rng: &mut R,
-    ) -> Result<[usize; 2], Error> {
-        self.process.step(state, action, rng)
+        Self::from_process(model(params)?, reward_condition)
     }
 }

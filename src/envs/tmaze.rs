@@ -19,6 +19,7 @@ use crate::maths::Real;
 use crate::maths::real::lit;
 use crate::model::Model;
 use crate::plan::sample_index;
+use crate::spec::{self, Spec};
 
 crate::model! {
     /// pymdp's classic T-maze: 5 locations, 2 reward contexts, location/reward/cue modalities.
@@ -152,6 +153,72 @@ pub fn model<T: Real>(p: TMazeParams) -> Result<Model<T, TMaze>, Error> {
     )
 }
 
+/// A T-maze-shaped environment over a spec with factors `[location, context]`: the agent starts
+/// at location 0 (the centre), the context (which arm is rewarded) is fixed or drawn from `D` at
+/// every reset, and observations are sampled from `A`. State: `[location, context]`.
+/// [`TMazeEnv`] and [`SimplifiedTMazeEnv`](super::simplified_tmaze::SimplifiedTMazeEnv) are
+/// this environment over their models.
+#[derive(Clone, Debug)]
+pub struct ContextEnv<T: Real, S: Spec> {
+    process: ModelEnv<T, S>,
+    reward_condition: Option<usize>,
+}
+
+impl<T: Real, S: Spec> ContextEnv<T, S> {
+    /// The environment sampling `process`, with the context fixed (`Some(c)`) or drawn from
+    /// `D` at every reset (`None`).
+    ///
+    /// Errors: a context index past the context factor's states.
+    pub fn from_process(
+        process: Model<T, S>,
+        reward_condition: Option<usize>,
+    ) -> Result<Self, Error> {
+        let contexts = spec::factors::<S>().get(1).map_or(0, |f| f.states);
+        if let Some(c) = reward_condition.filter(|&c| c >= contexts) {
+            return Err(Error::new(
+                Tensor::D,
+                1,
+                "Context",
+                Entry::at(c),
+                Problem::OutOfRange {
+                    value: c,
+                    len: contexts,
+                },
+            ));
+        }
+        Ok(ContextEnv {
+            process: ModelEnv::new(process),
+            reward_condition,
+        })
+    }
+
+    /// The generative process (the true `A`, `B`, `D`; `D`'s context is uniform).
+    pub fn process(&self) -> &Model<T, S> {
+        self.process.process()
+    }
+}
+
+impl<T: Real, S: Spec<Action = [usize; 2]>> Env<S> for ContextEnv<T, S> {
+    type State = [usize; 2];
+
+    fn reset<R: Rng + ?Sized>(&self, rng: &mut R) -> ([usize; 2], S::Observation) {
+        let context = self
+            .reward_condition
+            .unwrap_or_else(|| sample_index(self.process().d().factor(1), rng));
+        let state = [CENTRE, context];
+        (state, sample_observation(self.process(), &state, rng))
+    }
+
+    fn step<R: Rng + ?Sized>(
+        &self,
+        state: &mut [usize; 2],
+        action: &[usize; 2],
+        rng: &mut R,
+    ) -> Result<S::Observation, Error> {
+        self.process.step(state, action, rng)
+    }
+}
+
 /// The T-maze as an environment (pymdp's `TMaze` env): the agent starts at the centre, the
 /// reward condition is drawn uniformly at each reset (or fixed), observations are sampled
 /// from `A`. State: `[location, context]`.
@@ -168,57 +235,15 @@ pub fn model<T: Real>(p: TMazeParams) -> Result<Model<T, TMaze>, Error> {
 /// assert_eq!(obs[1], 1); // reward in the right arm
 /// # Ok::<(), actinf::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct TMazeEnv<T: Real> {
-    process: ModelEnv<T, TMaze>,
-    reward_condition: Option<usize>,
-}
+pub type TMazeEnv<T> = ContextEnv<T, TMaze>;
 
-impl<T: Real> TMazeEnv<T> {
+impl<T: Real> ContextEnv<T, TMaze> {
     /// A maze with the given parameters; `reward_condition` fixes which arm is rewarded
     /// (0 left, 1 right), `None` draws it uniformly at every reset (pymdp's default).
     ///
     /// Errors: invalid parameters (a probability outside `[0, 1]`), a reward condition other
     /// than 0 or 1.
     pub fn new(params: TMazeParams, reward_condition: Option<usize>) -> Result<Self, Error> {
-        if let Some(c) = reward_condition.filter(|&c| c > 1) {
-            return Err(Error::new(
-                Tensor::D,
-                1,
-                "Context",
-                Entry::at(c),
-                Problem::OutOfRange { value: c, len: 2 },
-            ));
-        }
-        Ok(TMazeEnv {
-            process: ModelEnv::new(model(params)?),
-            reward_condition,
-        })
-    }
-
-    /// The generative process (the true `A`, `B`, `D`; `D`'s context is uniform).
-    pub fn process(&self) -> &Model<T, TMaze> {
-        self.process.process()
-    }
-}
-
-impl<T: Real> Env<TMaze> for TMazeEnv<T> {
-    type State = [usize; 2];
-
-    fn reset<R: Rng + ?Sized>(&self, rng: &mut R) -> ([usize; 2], [usize; 3]) {
-        let context = self
-            .reward_condition
-            .unwrap_or_else(|| sample_index(self.process().d().factor(1), rng));
-        let state = [CENTRE, context];
-        (state, sample_observation(self.process(), &state, rng))
-    }
-
-    fn step<R: Rng + ?Sized>(
-        &self,
-        state: &mut [usize; 2],
-        action: &[usize; 2],
-        rng: &mut R,
-    ) -> Result<[usize; 3], Error> {
-        self.process.step(state, action, rng)
+        ContextEnv::from_process(model(params)?, reward_condition)
     }
 }
