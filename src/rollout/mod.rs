@@ -71,9 +71,12 @@ pub use record::Step;
 /// `NP` policies and environment states `St`: the windows (beliefs), policy posteriors, neg
 /// EFE, actions, observations and environment states of the current decision.
 ///
-/// Size: `B · (size_of::<Window<T, S, H>>() + 2·NP·size_of::<T>() + size_of::<St>() + …)`;
-/// for large batches build it once on the heap (`Box::new(Workspace::new())` in release builds,
-/// or keep it in a `static`) and reuse it.
+/// Size: `B · (size_of::<Window<T, S, H>>() + 2·NP·size_of::<T>() + size_of::<St>() + …)`:
+/// for the T-maze (125 policies, `H = 2`) 2320 bytes for one `f64` agent and 1.21 MiB for 1024
+/// `f32` agents. The agent itself gains nothing (its `size_of` is unchanged by the loop), and a
+/// step adds no stack beyond the agent's own calls; for large batches build the workspace once
+/// on the heap (`Box::new(Workspace::new())` in release builds, or keep it in a `static`) and
+/// reuse it.
 #[derive(Clone, Debug)]
 pub struct Workspace<T: Real, S: Spec, const NP: usize, const B: usize, const H: usize, St>
 where
