@@ -96,6 +96,24 @@ pub fn fpi<'a, T: Real + 'a, S: Spec>(
             maths::axpy(T::ONE, ll(m), dst);
         }
     }
+    // A two-parent message to the first parent sums along the rows of `t`: with `t`
+    // transposed once here, both messages are column mixes held in registers (strided dot
+    // products per entry otherwise).
+    let mut transposed = <S::Tensors<T> as Flat<T>>::ZERO;
+    for (m, info) in ms.iter().enumerate() {
+        if info.group == m && info.parents.len == 2 {
+            let r = info.tensor_range();
+            let nb = fs[info.parents.ids[1]].states;
+            let (t, tt) = (&summed.as_ref()[r.clone()], &mut transposed.as_mut()[r]);
+            let na = t.len() / nb.max(1);
+            for (i, row) in t.chunks_exact(nb).enumerate() {
+                for (j, &v) in row.iter().enumerate() {
+                    tt[j * na + i] = v;
+                }
+            }
+        }
+    }
+    let mut msg = Belief::<T, S>::ZERO;
     let mut q = Belief::<T, S>::uniform();
     for _ in 0..sweeps.max() {
         let mut next = ln_prior;
@@ -107,6 +125,21 @@ pub fn fpi<'a, T: Real + 'a, S: Spec>(
                     return;
                 }
                 let p = &info.parents;
+                if p.len == 2 {
+                    let (fa, fb) = (&fs[p.ids[0]], &fs[p.ids[1]]);
+                    let r = info.tensor_range();
+                    let m = msg.as_mut_slice();
+                    maths::mix_columns(
+                        &transposed.as_ref()[r.clone()],
+                        q.factor(p.ids[1]),
+                        &mut m[fa.range()],
+                    );
+                    maths::mix_columns(&summed.as_ref()[r], q.factor(p.ids[0]), &mut m[fb.range()]);
+                    let out = next.as_mut_slice();
+                    maths::axpy(T::ONE, &m[fa.range()], &mut out[fa.range()]);
+                    maths::axpy(T::ONE, &m[fb.range()], &mut out[fb.range()]);
+                    return;
+                }
                 let mut marg: [&[T]; MAX_PARENTS] = [&[]; MAX_PARENTS];
                 let n = q.parent_marginals(p, &mut marg);
                 let mut offsets = [0usize; MAX_PARENTS];

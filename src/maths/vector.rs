@@ -274,71 +274,83 @@ pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
 /// mixed by the weights `w` (the predicted distribution `A · w`). Columns of zero weight are
 /// skipped, so a sparse (e.g. one-hot) `w` costs only its nonzero columns.
 ///
-/// The output is built four packs at a time in registers (every column's slice of them
-/// loaded once), so a dense product streams `A` once at one load per multiply–add.
+/// The output is built in registers, up to six packs per pass over the columns (blocks of
+/// four while more than six remain; the last pack padded), so a dense product streams `A`
+/// once or twice at one load per multiply–add, with enough independent sums in flight to
+/// hide the adder's latency. Each entry sums its columns in order, in one lane.
 ///
 /// # Panics
 /// If `a` holds fewer than `w.len() × R` values.
 #[cfg_attr(not(debug_assertions), inline(always))]
-#[allow(
-    clippy::indexing_slicing,
-    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
-)]
 pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
     let r = y.len();
     if r == 0 {
         return;
     }
     let n = lanes::<T>();
-    let z = T::Pack::splat(T::ZERO);
-    let mut o = 0;
-    // Blocks of four packs.
-    while o + 4 * n <= r {
-        let (mut s0, mut s1, mut s2, mut s3) = (z, z, z, z);
-        for (col, &wj) in a.chunks_exact(r).zip(w) {
-            if wj == T::ZERO {
-                continue;
+    if r < n {
+        // Shorter than a pack: scalar sums, in a fixed-size accumulator (no call to zero
+        // `y`); one row (e.g. of entropies) is a plain sum of products.
+        if let [y0] = y {
+            let mut s = T::ZERO;
+            for (&x, &wj) in a.iter().zip(w) {
+                if wj != T::ZERO {
+                    s += wj * x;
+                }
             }
-            let wv = T::Pack::splat(wj);
-            let (c0, rest) = col[o..o + 4 * n].split_at(n);
-            let (c1, rest) = rest.split_at(n);
-            let (c2, c3) = rest.split_at(n);
-            s0 = s0 + T::Pack::load(c0, T::ZERO) * wv;
-            s1 = s1 + T::Pack::load(c1, T::ZERO) * wv;
-            s2 = s2 + T::Pack::load(c2, T::ZERO) * wv;
-            s3 = s3 + T::Pack::load(c3, T::ZERO) * wv;
+            *y0 = s;
+            return;
         }
-        let (y0, rest) = y[o..o + 4 * n].split_at_mut(n);
-        let (y1, rest) = rest.split_at_mut(n);
-        let (y2, y3) = rest.split_at_mut(n);
-        s0.store(y0);
-        s1.store(y1);
-        s2.store(y2);
-        s3.store(y3);
-        o += 4 * n;
-    }
-    // Single packs.
-    while o + n <= r {
-        let mut s0 = z;
+        let mut acc = [T::ZERO; 8];
         for (col, &wj) in a.chunks_exact(r).zip(w) {
             if wj != T::ZERO {
-                s0 = s0 + T::Pack::load(&col[o..o + n], T::ZERO) * T::Pack::splat(wj);
-            }
-        }
-        s0.store(&mut y[o..o + n]);
-        o += n;
-    }
-    // The last rows, scalar.
-    if o < r {
-        let tail = &mut y[o..];
-        tail.iter_mut().for_each(|v| *v = T::ZERO);
-        for (col, &wj) in a.chunks_exact(r).zip(w) {
-            if wj != T::ZERO {
-                for (v, &x) in tail.iter_mut().zip(&col[o..]) {
+                for (v, &x) in acc.iter_mut().zip(col) {
                     *v += wj * x;
                 }
             }
         }
+        y.iter_mut().zip(acc).for_each(|(v, s)| *v = s);
+        return;
+    }
+    let mut o = 0;
+    while r - o > 6 * n {
+        mix_block::<T, 4>(a, w, y, o);
+        o += 4 * n;
+    }
+    match (r - o).div_ceil(n) {
+        1 => mix_block::<T, 1>(a, w, y, o),
+        2 => mix_block::<T, 2>(a, w, y, o),
+        3 => mix_block::<T, 3>(a, w, y, o),
+        4 => mix_block::<T, 4>(a, w, y, o),
+        5 => mix_block::<T, 5>(a, w, y, o),
+        _ => mix_block::<T, 6>(a, w, y, o),
+    }
+}
+
+/// Rows `o .. min(o + K·LANES, R)` of [`mix_columns`], in `K` packs held in registers.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`o < R = y.len()` and every column slice is cut to `o .. min(o + K·LANES, R)`; the callers pass storage sized by the model's `Layout`"
+)]
+fn mix_block<T: Real, const K: usize>(a: &[T], w: &[T], y: &mut [T], o: usize) {
+    let r = y.len();
+    let n = lanes::<T>();
+    let end = (o + K * n).min(r);
+    let mut s = [T::Pack::splat(T::ZERO); K];
+    for (col, &wj) in a.chunks_exact(r).zip(w) {
+        if wj == T::ZERO {
+            continue;
+        }
+        let wv = T::Pack::splat(wj);
+        let c = &col[o..end];
+        for (k, acc) in s.iter_mut().enumerate() {
+            *acc = *acc + T::Pack::load(&c[(k * n).min(c.len())..], T::ZERO) * wv;
+        }
+    }
+    let out = &mut y[o..end];
+    for (k, acc) in s.iter().enumerate() {
+        acc.store(&mut out[(k * n).min(end - o)..]);
     }
 }
 
@@ -436,6 +448,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every row count up to past two blocks of four packs (each pass width, padded or not),
+    /// in both precisions: each entry is its columns summed in order, bit for bit.
+    #[test]
+    fn mix_columns_is_the_in_order_sum_for_every_row_count() {
+        fn check<T: Real + core::fmt::Debug>() {
+            let c = 7;
+            for r in 1..=80usize {
+                let a: std::vec::Vec<T> = (0..r * c)
+                    .map(|i| T::lit(((i * 7919) % 29) as f64 / 29.0))
+                    .collect();
+                let w: std::vec::Vec<T> = (0..c)
+                    .map(|j| T::lit(if j == 2 { 0.0 } else { 0.5 + j as f64 / 3.0 }))
+                    .collect();
+                let mut y = std::vec![T::ONE; r];
+                mix_columns(&a, &w, &mut y);
+                for (o, &v) in y.iter().enumerate() {
+                    let mut want = T::ZERO;
+                    for (j, &wj) in w.iter().enumerate() {
+                        if wj != T::ZERO {
+                            want += wj * a[j * r + o];
+                        }
+                    }
+                    assert_eq!(v, want, "r={r} o={o}");
+                }
+            }
+        }
+        check::<f32>();
+        check::<f64>();
     }
 
     #[test]
