@@ -271,8 +271,11 @@ pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
 }
 
 /// `y ← Σ_j w_j a[j·R .. (j+1)·R]` with `R = y.len()`: the columns of a column-major matrix
-/// mixed by the weights `w` (the predicted distribution `A · w`). Columns of zero weight are
-/// skipped, so a sparse (e.g. one-hot) `w` costs only its nonzero columns.
+/// mixed by the weights `w` (the predicted distribution `A · w`).
+///
+/// Branch-free: every column is mixed, zero weights included, so the cost depends on the
+/// sizes only (a constant step time; callers that know a belief is one-hot pick its column
+/// instead). `A` is finite, so a zero weight adds an exact zero and the result is the same.
 ///
 /// The output is built in registers, up to six packs per pass over the columns (blocks of
 /// four while more than six remain; the last pack padded), so a dense product streams `A`
@@ -294,19 +297,15 @@ pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
         if let [y0] = y {
             let mut s = T::ZERO;
             for (&x, &wj) in a.iter().zip(w) {
-                if wj != T::ZERO {
-                    s += wj * x;
-                }
+                s += wj * x;
             }
             *y0 = s;
             return;
         }
         let mut acc = [T::ZERO; 8];
         for (col, &wj) in a.chunks_exact(r).zip(w) {
-            if wj != T::ZERO {
-                for (v, &x) in acc.iter_mut().zip(col) {
-                    *v += wj * x;
-                }
+            for (v, &x) in acc.iter_mut().zip(col) {
+                *v += wj * x;
             }
         }
         y.iter_mut().zip(acc).for_each(|(v, s)| *v = s);
@@ -314,38 +313,53 @@ pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
     }
     let mut o = 0;
     while r - o > 6 * n {
-        mix_block::<T, 4>(a, w, y, o);
+        mix_block::<T, 4, false>(a, w, y, o);
         o += 4 * n;
     }
-    match (r - o).div_ceil(n) {
-        1 => mix_block::<T, 1>(a, w, y, o),
-        2 => mix_block::<T, 2>(a, w, y, o),
-        3 => mix_block::<T, 3>(a, w, y, o),
-        4 => mix_block::<T, 4>(a, w, y, o),
-        5 => mix_block::<T, 5>(a, w, y, o),
-        _ => mix_block::<T, 6>(a, w, y, o),
+    let partial = (r - o) % n != 0;
+    match ((r - o).div_ceil(n), partial) {
+        (1, false) => mix_block::<T, 1, false>(a, w, y, o),
+        (2, false) => mix_block::<T, 2, false>(a, w, y, o),
+        (3, false) => mix_block::<T, 3, false>(a, w, y, o),
+        (4, false) => mix_block::<T, 4, false>(a, w, y, o),
+        (5, false) => mix_block::<T, 5, false>(a, w, y, o),
+        (_, false) => mix_block::<T, 6, false>(a, w, y, o),
+        (1, true) => mix_block::<T, 1, true>(a, w, y, o),
+        (2, true) => mix_block::<T, 2, true>(a, w, y, o),
+        (3, true) => mix_block::<T, 3, true>(a, w, y, o),
+        (4, true) => mix_block::<T, 4, true>(a, w, y, o),
+        (5, true) => mix_block::<T, 5, true>(a, w, y, o),
+        (_, true) => mix_block::<T, 6, true>(a, w, y, o),
     }
 }
 
-/// Rows `o .. min(o + K·LANES, R)` of [`mix_columns`], in `K` packs held in registers.
+/// Rows `o .. min(o + K·LANES, R)` of [`mix_columns`], in `K` packs held in registers; with
+/// `PARTIAL` the last pack is cut short by the end of the column (padded with zeros), else
+/// all `K` are whole (their length is then a constant, and their loads take no branch).
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[allow(
     clippy::indexing_slicing,
     reason = "`o < R = y.len()` and every column slice is cut to `o .. min(o + K·LANES, R)`; the callers pass storage sized by the model's `Layout`"
 )]
-fn mix_block<T: Real, const K: usize>(a: &[T], w: &[T], y: &mut [T], o: usize) {
+fn mix_block<T: Real, const K: usize, const PARTIAL: bool>(
+    a: &[T],
+    w: &[T],
+    y: &mut [T],
+    o: usize,
+) {
     let r = y.len();
     let n = lanes::<T>();
-    let end = (o + K * n).min(r);
+    let end = if PARTIAL { r } else { o + K * n };
+    let whole = if PARTIAL { K - 1 } else { K };
     let mut s = [T::Pack::splat(T::ZERO); K];
     for (col, &wj) in a.chunks_exact(r).zip(w) {
-        if wj == T::ZERO {
-            continue;
-        }
         let wv = T::Pack::splat(wj);
         let c = &col[o..end];
-        for (k, acc) in s.iter_mut().enumerate() {
-            *acc = *acc + T::Pack::load(&c[(k * n).min(c.len())..], T::ZERO) * wv;
+        for (acc, chunk) in s[..whole].iter_mut().zip(c.chunks_exact(n)) {
+            *acc = *acc + T::Pack::load(chunk, T::ZERO) * wv;
+        }
+        if PARTIAL {
+            s[K - 1] = s[K - 1] + T::Pack::load(&c[whole * n..], T::ZERO) * wv;
         }
     }
     let out = &mut y[o..end];
