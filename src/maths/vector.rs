@@ -316,7 +316,7 @@ pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
         mix_block::<T, 4, false>(a, w, y, o);
         o += 4 * n;
     }
-    let partial = (r - o) % n != 0;
+    let partial = !(r - o).is_multiple_of(n);
     match ((r - o).div_ceil(n), partial) {
         (1, false) => mix_block::<T, 1, false>(a, w, y, o),
         (2, false) => mix_block::<T, 2, false>(a, w, y, o),
