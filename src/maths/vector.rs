@@ -270,6 +270,22 @@ pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
     }
 }
 
+/// The most packs [`mix_columns`] holds in registers in its last pass over the columns, and
+/// the packs per pass before it: x86-64 has 16 vector registers (13 sums, the weight and a
+/// column's pack), AArch64 32; elsewhere (e.g. a Cortex-M FPU, where a pack is an array of
+/// scalars) fewer sums stay in registers.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+const LAST_PASS: usize = 13;
+/// See [`LAST_PASS`].
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+const BLOCK: usize = 8;
+/// See [`LAST_PASS`].
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+const LAST_PASS: usize = 6;
+/// See [`LAST_PASS`].
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+const BLOCK: usize = 4;
+
 /// `y ← Σ_j w_j a[j·R .. (j+1)·R]` with `R = y.len()`: the columns of a column-major matrix
 /// mixed by the weights `w` (the predicted distribution `A · w`).
 ///
@@ -277,10 +293,11 @@ pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
 /// sizes only (a constant step time; callers that know a belief is one-hot pick its column
 /// instead). `A` is finite, so a zero weight adds an exact zero and the result is the same.
 ///
-/// The output is built in registers, up to six packs per pass over the columns (blocks of
-/// four while more than six remain; the last pack padded), so a dense product streams `A`
-/// once or twice at one load per multiply–add, with enough independent sums in flight to
-/// hide the adder's latency. Each entry sums its columns in order, in one lane.
+/// The output is built in registers, up to 13 packs in one pass over the columns (blocks of 8
+/// packs while more remain; the last pack padded; 6 and 4 on targets other than x86-64 and
+/// AArch64), so a dense product streams `A` once or twice at one load per multiply–add, with
+/// enough independent sums in flight to hide the adder's latency. Each entry sums its
+/// columns in order, in one lane.
 ///
 /// # Panics
 /// If `a` holds fewer than `w.len() × R` values.
@@ -312,25 +329,21 @@ pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
         return;
     }
     let mut o = 0;
-    while r - o > 6 * n {
-        mix_block::<T, 4, false>(a, w, y, o);
-        o += 4 * n;
+    while r - o > LAST_PASS * n {
+        mix_block::<T, BLOCK, false>(a, w, y, o);
+        o += BLOCK * n;
     }
-    let partial = !(r - o).is_multiple_of(n);
-    match ((r - o).div_ceil(n), partial) {
-        (1, false) => mix_block::<T, 1, false>(a, w, y, o),
-        (2, false) => mix_block::<T, 2, false>(a, w, y, o),
-        (3, false) => mix_block::<T, 3, false>(a, w, y, o),
-        (4, false) => mix_block::<T, 4, false>(a, w, y, o),
-        (5, false) => mix_block::<T, 5, false>(a, w, y, o),
-        (_, false) => mix_block::<T, 6, false>(a, w, y, o),
-        (1, true) => mix_block::<T, 1, true>(a, w, y, o),
-        (2, true) => mix_block::<T, 2, true>(a, w, y, o),
-        (3, true) => mix_block::<T, 3, true>(a, w, y, o),
-        (4, true) => mix_block::<T, 4, true>(a, w, y, o),
-        (5, true) => mix_block::<T, 5, true>(a, w, y, o),
-        (_, true) => mix_block::<T, 6, true>(a, w, y, o),
+    macro_rules! last {
+        ($($k:literal)*) => {
+            match ((r - o).div_ceil(n), !(r - o).is_multiple_of(n)) {
+                $(($k, false) => mix_block::<T, $k, false>(a, w, y, o),
+                  ($k, true) => mix_block::<T, $k, true>(a, w, y, o),)*
+                (_, false) => mix_block::<T, 13, false>(a, w, y, o),
+                (_, true) => mix_block::<T, 13, true>(a, w, y, o),
+            }
+        };
     }
+    last!(1 2 3 4 5 6 7 8 9 10 11 12);
 }
 
 /// Rows `o .. min(o + K·LANES, R)` of [`mix_columns`], in `K` packs held in registers; with
@@ -464,13 +477,13 @@ mod tests {
         }
     }
 
-    /// Every row count up to past two blocks of four packs (each pass width, padded or not),
-    /// in both precisions: each entry is its columns summed in order, bit for bit.
+    /// Every row count up to past two blocks and a full last pass (each pass width, padded or
+    /// not), in both precisions: each entry is its columns summed in order, bit for bit.
     #[test]
     fn mix_columns_is_the_in_order_sum_for_every_row_count() {
         fn check<T: Real + core::fmt::Debug>() {
             let c = 7;
-            for r in 1..=80usize {
+            for r in 1..=120usize {
                 let a: std::vec::Vec<T> = (0..r * c)
                     .map(|i| T::lit(((i * 7919) % 29) as f64 / 29.0))
                     .collect();
