@@ -14,6 +14,7 @@
 //! whole vectors, kept for pymdp-style one-liners and tests.
 
 pub mod dirichlet;
+mod exp;
 mod ln;
 pub(crate) mod real;
 pub mod special;

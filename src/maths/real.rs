@@ -159,7 +159,7 @@ macro_rules! partial {
 }
 
 macro_rules! impl_pack {
-    ($p:ty, $t:ty, $n:tt, $ln:path) => {
+    ($p:ty, $t:ty, $n:tt, $ln:path, $exp:path) => {
         impl Pack<$t> for $p {
             const LANES: usize = $n;
             #[inline(always)]
@@ -203,7 +203,7 @@ macro_rules! impl_pack {
             }
             #[inline(always)]
             fn exp(self) -> Self {
-                <$p>::exp(self)
+                $exp(self)
             }
             #[inline(always)]
             #[allow(
@@ -259,10 +259,22 @@ type F32Pack = wide::f32x4;
 #[cfg(not(target_feature = "avx"))]
 type F64Pack = wide::f64x2;
 
-impl_pack!(wide::f32x8, f32, 8, wide::f32x8::ln);
-impl_pack!(wide::f64x4, f64, 4, super::ln::ln_f64x4);
-impl_pack!(wide::f32x4, f32, 4, wide::f32x4::ln);
-impl_pack!(wide::f64x2, f64, 2, super::ln::ln_f64x2);
+impl_pack!(wide::f32x8, f32, 8, wide::f32x8::ln, super::exp::exp_f32x8);
+impl_pack!(
+    wide::f64x4,
+    f64,
+    4,
+    super::ln::ln_f64x4,
+    super::exp::exp_f64x4
+);
+impl_pack!(wide::f32x4, f32, 4, wide::f32x4::ln, super::exp::exp_f32x4);
+impl_pack!(
+    wide::f64x2,
+    f64,
+    2,
+    super::ln::ln_f64x2,
+    super::exp::exp_f64x2
+);
 
 /// Converts an `f64` constant into `T`.
 #[inline(always)]
