@@ -16,6 +16,7 @@
 pub mod dirichlet;
 mod exp;
 mod ln;
+mod ln32;
 pub(crate) mod real;
 pub mod special;
 pub mod tensor;

@@ -259,7 +259,13 @@ type F32Pack = wide::f32x4;
 #[cfg(not(target_feature = "avx"))]
 type F64Pack = wide::f64x2;
 
-impl_pack!(wide::f32x8, f32, 8, wide::f32x8::ln, super::exp::exp_f32x8);
+impl_pack!(
+    wide::f32x8,
+    f32,
+    8,
+    super::ln32::ln_f32x8,
+    super::exp::exp_f32x8
+);
 impl_pack!(
     wide::f64x4,
     f64,
@@ -267,7 +273,13 @@ impl_pack!(
     super::ln::ln_f64x4,
     super::exp::exp_f64x4
 );
-impl_pack!(wide::f32x4, f32, 4, wide::f32x4::ln, super::exp::exp_f32x4);
+impl_pack!(
+    wide::f32x4,
+    f32,
+    4,
+    super::ln32::ln_f32x4,
+    super::exp::exp_f32x4
+);
 impl_pack!(
     wide::f64x2,
     f64,
