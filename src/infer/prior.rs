@@ -29,7 +29,7 @@ pub fn check_action<S: Spec>(action: &S::Action) -> Result<(), Error> {
 ///
 /// Uses the model's structure: an identity transition copies `q_f`; one-hot columns add each
 /// parent state's weight to its single successor; otherwise the columns of `B` are mixed
-/// (all of them: [`mix_columns`](crate::maths::mix_columns) is branch-free).
+/// (skipping parent states of zero weight).
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[allow(
     clippy::indexing_slicing,

@@ -270,114 +270,75 @@ pub fn matvec<T: Real>(a: &[T], x: &[T], y: &mut [T]) {
     }
 }
 
-/// The most packs [`mix_columns`] holds in registers in its last pass over the columns, and
-/// the packs per pass before it: x86-64 has 16 vector registers (13 sums, the weight and a
-/// column's pack), AArch64 32; elsewhere (e.g. a Cortex-M FPU, where a pack is an array of
-/// scalars) fewer sums stay in registers.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-const LAST_PASS: usize = 13;
-/// See [`LAST_PASS`].
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-const BLOCK: usize = 8;
-/// See [`LAST_PASS`].
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-const LAST_PASS: usize = 6;
-/// See [`LAST_PASS`].
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-const BLOCK: usize = 4;
-
 /// `y ← Σ_j w_j a[j·R .. (j+1)·R]` with `R = y.len()`: the columns of a column-major matrix
-/// mixed by the weights `w` (the predicted distribution `A · w`).
+/// mixed by the weights `w` (the predicted distribution `A · w`). Columns of zero weight are
+/// skipped, so a sparse (e.g. one-hot) `w` costs only its nonzero columns.
 ///
-/// Branch-free: every column is mixed, zero weights included, so the cost depends on the
-/// sizes only (a constant step time; callers that know a belief is one-hot pick its column
-/// instead). `A` is finite, so a zero weight adds an exact zero and the result is the same.
-///
-/// The output is built in registers, up to 13 packs in one pass over the columns (blocks of 8
-/// packs while more remain; the last pack padded; 6 and 4 on targets other than x86-64 and
-/// AArch64), so a dense product streams `A` once or twice at one load per multiply–add, with
-/// enough independent sums in flight to hide the adder's latency. Each entry sums its
-/// columns in order, in one lane.
+/// The output is built four packs at a time in registers (every column's slice of them
+/// loaded once), so a dense product streams `A` once at one load per multiply–add.
 ///
 /// # Panics
 /// If `a` holds fewer than `w.len() × R` values.
 #[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
+)]
 pub fn mix_columns<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
     let r = y.len();
     if r == 0 {
         return;
     }
     let n = lanes::<T>();
-    if r < n {
-        // Shorter than a pack: scalar sums, in a fixed-size accumulator (no call to zero
-        // `y`); one row (e.g. of entropies) is a plain sum of products.
-        if let [y0] = y {
-            let mut s = T::ZERO;
-            for (&x, &wj) in a.iter().zip(w) {
-                s += wj * x;
-            }
-            *y0 = s;
-            return;
-        }
-        let mut acc = [T::ZERO; 8];
-        for (col, &wj) in a.chunks_exact(r).zip(w) {
-            for (v, &x) in acc.iter_mut().zip(col) {
-                *v += wj * x;
-            }
-        }
-        y.iter_mut().zip(acc).for_each(|(v, s)| *v = s);
-        return;
-    }
+    let z = T::Pack::splat(T::ZERO);
     let mut o = 0;
-    while r - o > LAST_PASS * n {
-        mix_block::<T, BLOCK, false>(a, w, y, o);
-        o += BLOCK * n;
-    }
-    macro_rules! last {
-        ($($k:literal)*) => {
-            match ((r - o).div_ceil(n), !(r - o).is_multiple_of(n)) {
-                $(($k, false) => mix_block::<T, $k, false>(a, w, y, o),
-                  ($k, true) => mix_block::<T, $k, true>(a, w, y, o),)*
-                (_, false) => mix_block::<T, 13, false>(a, w, y, o),
-                (_, true) => mix_block::<T, 13, true>(a, w, y, o),
+    // Blocks of four packs.
+    while o + 4 * n <= r {
+        let (mut s0, mut s1, mut s2, mut s3) = (z, z, z, z);
+        for (col, &wj) in a.chunks_exact(r).zip(w) {
+            if wj == T::ZERO {
+                continue;
             }
-        };
-    }
-    last!(1 2 3 4 5 6 7 8 9 10 11 12);
-}
-
-/// Rows `o .. min(o + K·LANES, R)` of [`mix_columns`], in `K` packs held in registers; with
-/// `PARTIAL` the last pack is cut short by the end of the column (padded with zeros), else
-/// all `K` are whole (their length is then a constant, and their loads take no branch).
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[allow(
-    clippy::indexing_slicing,
-    reason = "`o < R = y.len()` and every column slice is cut to `o .. min(o + K·LANES, R)`; the callers pass storage sized by the model's `Layout`"
-)]
-fn mix_block<T: Real, const K: usize, const PARTIAL: bool>(
-    a: &[T],
-    w: &[T],
-    y: &mut [T],
-    o: usize,
-) {
-    let r = y.len();
-    let n = lanes::<T>();
-    let end = if PARTIAL { r } else { o + K * n };
-    let whole = if PARTIAL { K - 1 } else { K };
-    let mut s = [T::Pack::splat(T::ZERO); K];
-    for (col, &wj) in a.chunks_exact(r).zip(w) {
-        let wv = T::Pack::splat(wj);
-        let c = &col[o..end];
-        for (acc, chunk) in s[..whole].iter_mut().zip(c.chunks_exact(n)) {
-            *acc = *acc + T::Pack::load(chunk, T::ZERO) * wv;
+            let wv = T::Pack::splat(wj);
+            let (c0, rest) = col[o..o + 4 * n].split_at(n);
+            let (c1, rest) = rest.split_at(n);
+            let (c2, c3) = rest.split_at(n);
+            s0 = s0 + T::Pack::load(c0, T::ZERO) * wv;
+            s1 = s1 + T::Pack::load(c1, T::ZERO) * wv;
+            s2 = s2 + T::Pack::load(c2, T::ZERO) * wv;
+            s3 = s3 + T::Pack::load(c3, T::ZERO) * wv;
         }
-        if PARTIAL {
-            s[K - 1] = s[K - 1] + T::Pack::load(&c[whole * n..], T::ZERO) * wv;
-        }
+        let (y0, rest) = y[o..o + 4 * n].split_at_mut(n);
+        let (y1, rest) = rest.split_at_mut(n);
+        let (y2, y3) = rest.split_at_mut(n);
+        s0.store(y0);
+        s1.store(y1);
+        s2.store(y2);
+        s3.store(y3);
+        o += 4 * n;
     }
-    let out = &mut y[o..end];
-    for (k, acc) in s.iter().enumerate() {
-        acc.store(&mut out[(k * n).min(end - o)..]);
+    // Single packs.
+    while o + n <= r {
+        let mut s0 = z;
+        for (col, &wj) in a.chunks_exact(r).zip(w) {
+            if wj != T::ZERO {
+                s0 = s0 + T::Pack::load(&col[o..o + n], T::ZERO) * T::Pack::splat(wj);
+            }
+        }
+        s0.store(&mut y[o..o + n]);
+        o += n;
+    }
+    // The last rows, scalar.
+    if o < r {
+        let tail = &mut y[o..];
+        tail.iter_mut().for_each(|v| *v = T::ZERO);
+        for (col, &wj) in a.chunks_exact(r).zip(w) {
+            if wj != T::ZERO {
+                for (v, &x) in tail.iter_mut().zip(&col[o..]) {
+                    *v += wj * x;
+                }
+            }
+        }
     }
 }
 
@@ -477,8 +438,8 @@ mod tests {
         }
     }
 
-    /// Every row count up to past two blocks and a full last pass (each pass width, padded or
-    /// not), in both precisions: each entry is its columns summed in order, bit for bit.
+    /// Every row count past two blocks (each pass width, padded or not), in both precisions:
+    /// each entry is its nonzero-weight columns summed in order, bit for bit.
     #[test]
     fn mix_columns_is_the_in_order_sum_for_every_row_count() {
         fn check<T: Real + core::fmt::Debug>() {
