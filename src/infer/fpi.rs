@@ -8,6 +8,11 @@
 //!   sweep whose output equals its input bit for bit, so every further sweep would repeat
 //!   it: the result is identical to running them all); [`Sweeps::Fixed`] always runs them
 //!   all, for a constant step time.
+//!
+//! Scratch, on the stack for the duration of a call: the log-likelihoods summed per group of
+//! modalities with the same parents and, for two-parent groups, their transpose (two
+//! `S::Tensors`, one entry per modality and joint parent state each: 2 × 256 entries for the
+//! benchmarks' M3, 2 KiB in `f32`), and one belief. Nothing is stored in the agent.
 
 use crate::error::{Entry, Error, Problem, Tensor};
 use crate::maths::{self, Real};
@@ -96,21 +101,13 @@ pub fn fpi<'a, T: Real + 'a, S: Spec>(
             maths::axpy(T::ONE, ll(m), dst);
         }
     }
-    // A two-parent message to the first parent sums along the rows of `t`: with `t`
-    // transposed once here, both messages are column mixes held in registers (strided dot
-    // products per entry otherwise).
+    // Two-parent groups pass both messages as column mixes, over the tensor and its transpose.
     let mut transposed = <S::Tensors<T> as Flat<T>>::ZERO;
     for (m, info) in ms.iter().enumerate() {
         if info.group == m && info.parents.len == 2 {
             let r = info.tensor_range();
             let nb = fs[info.parents.ids[1]].states;
-            let (t, tt) = (&summed.as_ref()[r.clone()], &mut transposed.as_mut()[r]);
-            let na = t.len() / nb.max(1);
-            for (i, row) in t.chunks_exact(nb).enumerate() {
-                for (j, &v) in row.iter().enumerate() {
-                    tt[j * na + i] = v;
-                }
-            }
+            maths::transpose_into(&summed.as_ref()[r.clone()], nb, &mut transposed.as_mut()[r]);
         }
     }
     let mut msg = Belief::<T, S>::ZERO;
@@ -126,18 +123,15 @@ pub fn fpi<'a, T: Real + 'a, S: Spec>(
                 }
                 let p = &info.parents;
                 if p.len == 2 {
-                    let (fa, fb) = (&fs[p.ids[0]], &fs[p.ids[1]]);
                     let r = info.tensor_range();
-                    let m = msg.as_mut_slice();
-                    maths::mix_columns(
-                        &transposed.as_ref()[r.clone()],
-                        q.factor(p.ids[1]),
-                        &mut m[fa.range()],
+                    maths::messages_add_pair(
+                        &summed.as_ref()[r.clone()],
+                        &transposed.as_ref()[r],
+                        [q.factor(p.ids[0]), q.factor(p.ids[1])],
+                        [fs[p.ids[0]].offset, fs[p.ids[1]].offset],
+                        next.as_mut_slice(),
+                        msg.as_mut_slice(),
                     );
-                    maths::mix_columns(&summed.as_ref()[r], q.factor(p.ids[0]), &mut m[fb.range()]);
-                    let out = next.as_mut_slice();
-                    maths::axpy(T::ONE, &m[fa.range()], &mut out[fa.range()]);
-                    maths::axpy(T::ONE, &m[fb.range()], &mut out[fb.range()]);
                     return;
                 }
                 let mut marg: [&[T]; MAX_PARENTS] = [&[]; MAX_PARENTS];

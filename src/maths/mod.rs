@@ -30,7 +30,7 @@ pub use dirichlet::{
 };
 pub use real::{ConstZero, Pack, Real};
 pub use special::{betaln, digamma, ln_gamma};
-pub use tensor::{contract, messages_add, outer_into, predict};
+pub use tensor::{contract, messages_add, messages_add_pair, outer_into, predict, transpose_into};
 pub use vector::{
     axpy, div_in_place, dot, entropy_slice, exp_in_place, first_invalid, log_stable_in_place,
     log_stable_into, matvec, matvec_t_add, max, mix_columns, softmax_in_place, sum, xlogx_sum,

@@ -109,6 +109,47 @@ pub fn messages_add<T: Real>(t: &[T], q: &[&[T]], offsets: &[usize], out: &mut [
     }
 }
 
+/// The transpose of a two-axis tensor `t` (row-major, rows of `nb` entries) into `out`:
+/// `out[j·na + i] = t[i·nb + j]`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`i < na`, `j < nb` and `out` holds `na · nb` entries (documented in the contract)"
+)]
+pub fn transpose_into<T: Copy>(t: &[T], nb: usize, out: &mut [T]) {
+    let na = t.len() / nb.max(1);
+    for (i, row) in t.chunks_exact(nb.max(1)).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            out[j * na + i] = v;
+        }
+    }
+}
+
+/// [`messages_add`] for a two-axis tensor `t` given also its transpose `tt`
+/// ([`transpose_into`]): both messages are column mixes held in registers
+/// (`t · b` would be a strided dot product per entry), computed into `scratch` (at least
+/// `a.len() + b.len()` entries) and added to `out` at `offsets`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices stay below the lengths the kernel was given (documented in its contract); the callers pass storage sized by the model's `Layout`"
+)]
+pub fn messages_add_pair<T: Real>(
+    t: &[T],
+    tt: &[T],
+    [a, b]: [&[T]; 2],
+    [oa, ob]: [usize; 2],
+    out: &mut [T],
+    scratch: &mut [T],
+) {
+    let (ma, rest) = scratch.split_at_mut(a.len());
+    let mb = &mut rest[..b.len()];
+    vector::mix_columns(tt, b, ma);
+    vector::mix_columns(t, a, mb);
+    vector::axpy(T::ONE, ma, &mut out[oa..oa + a.len()]);
+    vector::axpy(T::ONE, mb, &mut out[ob..ob + b.len()]);
+}
+
 /// Three or more axes: every entry's weight without axis `k` from prefix and suffix products.
 #[allow(
     clippy::indexing_slicing,
@@ -154,6 +195,25 @@ pub fn predict<T: Real>(a: &[T], w: &[T], y: &mut [T]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pair_messages_match_the_general_kernel() {
+        let qa = [0.2f64, 0.5, 0.3];
+        let qb = [0.1f64, 0.6, 0.2, 0.1];
+        let t: std::vec::Vec<f64> = (0..12).map(|i| (i as f64 * 0.71).cos()).collect();
+        let mut tt = [0.0f64; 12];
+        transpose_into(&t, 4, &mut tt);
+        assert_eq!(tt[4 * 3 - 1], t[11]);
+        assert_eq!(tt[3], t[1]);
+        let mut want = [1.0f64; 7];
+        messages_add(&t, &[&qa, &qb], &[0, 3], &mut want);
+        let mut got = [1.0f64; 7];
+        let mut scratch = [0.0f64; 7];
+        messages_add_pair(&t, &tt, [&qa, &qb], [0, 3], &mut got, &mut scratch);
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 1e-15, "{g} vs {w}");
+        }
+    }
 
     #[test]
     fn messages_match_brute_force() {
